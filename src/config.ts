@@ -1,0 +1,125 @@
+// Loads, defaults and validates the YAML configuration; errors name the key and what is allowed.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { Ajv } from 'ajv';
+import { ConfigError, errorMessage } from './errors.js';
+
+export interface Config {
+  dataDir: string;
+  server: { host: string; port: number; maxBodyBytes: number; maxDecompressedBytes: number; maxPendingBytes: number; retryAfterSeconds: number };
+  normalize: { maxLineBytes: number; maxFields: number; maxDepth: number; defaultTimezone: string; defaultService: string | null };
+  wal: { fsync: boolean; groupCommitMs: number; segmentMaxBytes: number; flushIntervalMs: number };
+  store: { threads: number; memoryLimit: string; retentionDays: number; maxTotalBytes: number; sealAfterHours: number; maintenanceIntervalMs: number };
+  query: { defaultLimit: number; maxLimit: number };
+  log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
+  demo: { linesPerSecond: number; seed: number };
+}
+
+const int = (minimum: number, def: number) => ({ type: 'integer', minimum, default: def });
+const obj = (properties: Record<string, unknown>) => ({ type: 'object', additionalProperties: false, default: {}, properties });
+
+/** The config schema: every key, its default and what is allowed (documented in docs/configuration.md). */
+export const configSchema = {
+  type: 'object', additionalProperties: false, properties: {
+  dataDir: { type: 'string', minLength: 1, default: './data' },
+  server: obj({
+    host: { type: 'string', default: '127.0.0.1' },
+    port: { type: 'integer', minimum: 0, maximum: 65535, default: 8080 },
+    maxBodyBytes: int(1024, 16 * 1024 * 1024),
+    maxDecompressedBytes: int(1024, 64 * 1024 * 1024),
+    maxPendingBytes: int(1024 * 1024, 256 * 1024 * 1024),
+    retryAfterSeconds: int(1, 1),
+  }),
+  normalize: obj({
+    maxLineBytes: int(256, 64 * 1024),
+    maxFields: int(1, 200),
+    maxDepth: int(1, 8),
+    defaultTimezone: { type: 'string', minLength: 1, default: 'UTC' },
+    defaultService: { type: ['string', 'null'], minLength: 1, default: 'unknown' },
+  }),
+  wal: obj({
+    fsync: { type: 'boolean', default: true },
+    groupCommitMs: int(0, 2),
+    segmentMaxBytes: int(1024 * 1024, 64 * 1024 * 1024),
+    flushIntervalMs: int(50, 1000),
+  }),
+  store: obj({
+    threads: int(1, 2),
+    memoryLimit: { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?\\s*(KB|MB|GB|KiB|MiB|GiB)$', default: '512MiB' },
+    retentionDays: int(0, 30),
+    maxTotalBytes: int(0, 0),
+    sealAfterHours: int(1, 2),
+    maintenanceIntervalMs: int(1000, 60_000),
+  }),
+  query: obj({ defaultLimit: int(1, 100), maxLimit: int(1, 10_000) }),
+  log: obj({ level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' } }),
+  demo: obj({ linesPerSecond: int(1, 200), seed: int(0, 42) }),
+  },
+};
+
+const ajv = new Ajv({ useDefaults: true, allErrors: false, strict: true, strictTypes: false });
+const validateConfig = ajv.compile(configSchema);
+
+function keyOf(instancePath: string, missing?: string): string {
+  const parts = instancePath.split('/').filter(Boolean);
+  if (missing) parts.push(missing);
+  return parts.join('.') || '(root)';
+}
+
+/** Validates a raw config object (defaults filled in place) or throws ConfigError naming the key. */
+export function resolveConfig(raw: unknown): Config {
+  const value = structuredClone(raw ?? {});
+  if (!validateConfig(value)) {
+    const e = validateConfig.errors?.[0];
+    if (!e) throw new ConfigError('(root)', 'invalid');
+    if (e.keyword === 'additionalProperties') {
+      const extra = String((e.params as { additionalProperty: string }).additionalProperty);
+      const allowed = Object.keys(schemaAt(e.schemaPath)).join(', ');
+      throw new ConfigError(keyOf(e.instancePath, extra), `unknown key; allowed keys here: ${allowed}`);
+    }
+    if (e.keyword === 'enum') {
+      throw new ConfigError(keyOf(e.instancePath), `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`);
+    }
+    throw new ConfigError(keyOf(e.instancePath), e.message ?? 'is invalid');
+  }
+  return value as Config;
+}
+
+function schemaAt(schemaPath: string): Record<string, unknown> {
+  // schemaPath like "#/properties/server/additionalProperties": walk to the object's properties.
+  let node: unknown = configSchema;
+  for (const p of schemaPath.replace(/^#\//, '').split('/').slice(0, -1)) node = (node as Record<string, unknown>)[p];
+  return ((node as { properties?: Record<string, unknown> }).properties) ?? {};
+}
+
+/** Reads a YAML config file (or none) and applies LOGSIFT_* environment overrides. */
+export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = process.env): Config {
+  let raw: Record<string, unknown> = {};
+  if (path) {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      throw new ConfigError('(file)', `cannot read config file ${path}: ${errorMessage(err)}`, { cause: err });
+    }
+    try {
+      raw = (parseYaml(text) ?? {}) as Record<string, unknown>;
+    } catch (err) {
+      throw new ConfigError('(file)', `cannot parse YAML in ${path}: ${errorMessage(err)}`, { cause: err });
+    }
+    if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError('(root)', 'the config file must hold a YAML mapping');
+  }
+  const cfg = resolveConfig(raw);
+  return applyEnv(cfg, env);
+}
+
+/** Environment variables override the file: LOGSIFT_DATA_DIR, LOGSIFT_HOST, LOGSIFT_PORT, LOGSIFT_LOG_LEVEL. */
+export function applyEnv(cfg: Config, env: NodeJS.ProcessEnv): Config {
+  const next = structuredClone(cfg) as unknown as Record<string, Record<string, unknown>>;
+  const patch: Record<string, unknown> = {
+    ...(env.LOGSIFT_DATA_DIR ? { dataDir: env.LOGSIFT_DATA_DIR } : {}),
+    server: { ...cfg.server, ...(env.LOGSIFT_HOST ? { host: env.LOGSIFT_HOST } : {}), ...(env.LOGSIFT_PORT ? { port: Number(env.LOGSIFT_PORT) } : {}) },
+    log: { ...cfg.log, ...(env.LOGSIFT_LOG_LEVEL ? { level: env.LOGSIFT_LOG_LEVEL } : {}) },
+  };
+  return resolveConfig({ ...next, ...patch });
+}

@@ -1,0 +1,142 @@
+// The embedded store: a DuckDB database in the data directory, loaded from sealed WAL segments exactly once.
+import { mkdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { StorageError, errorMessage } from '../errors.js';
+import { DEAD_LETTER_COLUMNS, LOG_COLUMNS, LOG_COLUMN_NAMES, ddlColumns, walJsonColumns } from './columns.js';
+import type { Segment } from './wal.js';
+
+export interface StoreOptions {
+  threads: number;
+  memoryLimit: string;
+}
+
+export type Row = Record<string, unknown>;
+export type SqlParam = string | number | bigint | boolean | null;
+
+/**
+ * The store must commit a segment's records and the segment's last LSN in one transaction, so that loading
+ * a segment twice (after a crash) stores nothing twice. It must never read or write outside its data directory.
+ */
+export class LogStore {
+  private applied = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+  readonly stats = { segmentsLoaded: 0, recordsLoaded: 0, deadLettersLoaded: 0, lastLoadMs: 0 };
+
+  private constructor(
+    readonly dir: string,
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+    /** A second connection for readers, so queries do not wait behind loads. */
+    private readonly readConn: DuckDBConnection,
+  ) {}
+
+  static async open(dataDir: string, opts: StoreOptions, extraAllowedDirs: string[] = []): Promise<LogStore> {
+    const dir = resolve(dataDir);
+    await mkdir(join(dir, 'parts'), { recursive: true });
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(join(dir, 'logsift.duckdb'), { threads: String(opts.threads), memory_limit: opts.memoryLimit });
+    } catch (err) {
+      throw new StorageError(`cannot open the store in ${dir}: ${errorMessage(err)} (is another logsift process using this data directory?)`, { cause: err });
+    }
+    const conn = await instance.connect();
+    const allowed = [dir, ...extraAllowedDirs.map((d) => resolve(d))].map((d) => `'${d.replaceAll("'", "''")}/'`).join(', ');
+    // Defence in depth: even a query that escaped compilation cannot touch files outside the data directory.
+    await conn.run(`SET allowed_directories = [${allowed}]`);
+    await conn.run('SET enable_external_access = false');
+    await conn.run('SET lock_configuration = true');
+    await conn.run(`CREATE TABLE IF NOT EXISTS logs (${ddlColumns(LOG_COLUMNS)})`);
+    await conn.run(`CREATE TABLE IF NOT EXISTS dead_letters (${ddlColumns(DEAD_LETTER_COLUMNS)})`);
+    await conn.run('CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)');
+    const store = new LogStore(dir, instance, conn, await instance.connect());
+    store.applied = Number((await store.getMeta('applied_lsn')) ?? 0);
+    return store;
+  }
+
+  /** The highest LSN whose record is committed in the store. */
+  get appliedLsn(): number { return this.applied; }
+
+  /** Runs store mutations one at a time, in call order. */
+  serial<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    const next = this.queue.then(() => fn(this.conn));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Loads one sealed WAL segment; records with an LSN at or below the applied one are skipped. */
+  loadSegment(seg: Segment, maxLsn: number): Promise<{ records: number; deadLetters: number }> {
+    return this.serial(async (c) => {
+      if (maxLsn <= this.applied) return { records: 0, deadLetters: 0 };
+      const t0 = performance.now();
+      const src = `read_json($1, format = 'newline_delimited', columns = ${walJsonColumns()}, maximum_object_size = 134217728)`;
+      const cols = LOG_COLUMN_NAMES.map((n) => `"${n}"`).join(', ');
+      const dlCols = DEAD_LETTER_COLUMNS.map(([n]) => `"${n}"`).join(', ');
+      await c.run('BEGIN TRANSACTION');
+      try {
+        const r = await c.run(`INSERT INTO logs (${cols}) SELECT ${cols} FROM ${src} WHERE k = 'r' AND lsn > $2`, [seg.path, this.applied]);
+        const d = await c.run(
+          `INSERT INTO dead_letters (${dlCols}) SELECT id, lsn, received_at, source, reason, error, from_base64(raw_b64), 0, NULL FROM ${src} WHERE k = 'd' AND lsn > $2`,
+          [seg.path, this.applied],
+        );
+        await c.run(`INSERT OR REPLACE INTO meta VALUES ('applied_lsn', $1)`, [String(maxLsn)]);
+        await c.run('COMMIT');
+        this.applied = maxLsn;
+        const records = Number(r.rowsChanged);
+        const deadLetters = Number(d.rowsChanged);
+        this.stats.segmentsLoaded++;
+        this.stats.recordsLoaded += records;
+        this.stats.deadLettersLoaded += deadLetters;
+        this.stats.lastLoadMs = performance.now() - t0;
+        return { records, deadLetters };
+      } catch (err) {
+        await c.run('ROLLBACK').catch(() => undefined);
+        throw new StorageError(`cannot load WAL segment ${seg.path} into the store: ${errorMessage(err)}`, { cause: err });
+      }
+    });
+  }
+
+  /** Runs a read-only, parameterized statement and returns rows as JSON-safe objects. */
+  async query(sql: string, params: readonly SqlParam[] = []): Promise<Row[]> {
+    try {
+      const reader = await this.readConn.runAndReadAll(sql, params as DuckDBValue[]);
+      return reader.getRowObjectsJson() as Row[];
+    } catch (err) {
+      throw new StorageError(`cannot run query: ${errorMessage(err)}`, { cause: err });
+    }
+  }
+
+  /** Runs a mutation on the serial connection. */
+  exec(sql: string, params: readonly SqlParam[] = []): Promise<Row[]> {
+    return this.serial(async (c) => (await c.runAndReadAll(sql, params as DuckDBValue[])).getRowObjectsJson() as Row[]);
+  }
+
+  async getMeta(key: string): Promise<string | undefined> {
+    const rows = (await this.conn.runAndReadAll('SELECT value FROM meta WHERE key = $1', [key])).getRowObjectsJson();
+    const v = rows[0]?.value;
+    return typeof v === 'string' ? v : undefined;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    await this.exec('INSERT OR REPLACE INTO meta VALUES ($1, $2)', [key, value]);
+  }
+
+  /** Size of the database file (and DuckDB's own WAL) in bytes. */
+  async dbBytes(): Promise<number> {
+    let total = 0;
+    for (const f of ['logsift.duckdb', 'logsift.duckdb.wal']) total += await stat(join(this.dir, f)).then((s) => s.size, () => 0);
+    return total;
+  }
+
+  async checkpoint(): Promise<void> {
+    await this.exec('CHECKPOINT');
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    try { await this.conn.run('CHECKPOINT'); } catch { /* a failed checkpoint is redone from DuckDB's WAL on next open */ }
+    this.readConn.closeSync();
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}

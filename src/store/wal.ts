@@ -1,0 +1,201 @@
+// Write-ahead log: NDJSON segment files with group commit (one write + one fdatasync per batch of appends).
+import { mkdir, open, readdir, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { openSync, fsyncSync, closeSync } from 'node:fs';
+import { join } from 'node:path';
+import { WalError, errorMessage } from '../errors.js';
+
+export interface WalOptions {
+  /** fdatasync before acknowledging; false trades durability on power loss for speed (process crashes stay safe). */
+  fsync: boolean;
+  /** How long the first append of a batch waits for others to join it before the write. */
+  groupCommitMs: number;
+  /** A segment is sealed once it grows past this size. */
+  segmentMaxBytes: number;
+}
+
+interface Pending { chunks: string[]; bytes: number; lastLsn: number; waiters: { resolve: () => void; reject: (e: Error) => void }[] }
+
+/** A sealed segment file waiting to be loaded into the store. */
+export interface Segment { path: string; seq: number; bytes: number; /** Highest LSN written to it (0 when none). */ lastLsn: number }
+
+/** A WAL line that could not be read back during recovery, removed from its segment and handed to the caller. */
+export interface CorruptLine { segment: string; raw: Buffer }
+
+const SEG_RE = /^seg-(\d{10})\.ndjson$/;
+const segName = (seq: number) => `seg-${String(seq).padStart(10, '0')}.ndjson`;
+
+function fsyncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try { fsyncSync(fd); } finally { closeSync(fd); }
+}
+
+/**
+ * The WAL must resolve an append only after its bytes are written (and fdatasync'ed when fsync is on);
+ * appends resolve in order. It never reorders lines: the store relies on LSN order within and across segments.
+ */
+export class Wal {
+  private fh: FileHandle | undefined;
+  private seq: number;
+  private size = 0;
+  private pending: Pending = { chunks: [], bytes: 0, lastLsn: 0, waiters: [] };
+  private segLastLsn = 0;
+  private flushing: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private sealed: Segment[] = [];
+  private closed = false;
+  private rotateRequested = false;
+  /** Bytes appended but not yet durable (for backpressure). */
+  get pendingBytes(): number { return this.pending.bytes; }
+  /** Totals since start, for /metrics. */
+  readonly stats = { appends: 0, bytes: 0, fsyncs: 0, segmentsSealed: 0 };
+
+  private constructor(readonly dir: string, private readonly opts: WalOptions, seq: number) {
+    this.seq = seq;
+  }
+
+  /** Opens the WAL directory; existing segments are returned sealed, for recovery by the caller. */
+  static async open(dir: string, opts: WalOptions): Promise<{ wal: Wal; existing: Segment[]; corrupt: CorruptLine[] }> {
+    await mkdir(dir, { recursive: true });
+    const names = (await readdir(dir)).filter((n) => SEG_RE.test(n)).sort();
+    const existing: Segment[] = [];
+    const corrupt: CorruptLine[] = [];
+    for (const n of names) {
+      const seq = Number(SEG_RE.exec(n)?.[1]);
+      const path = join(dir, n);
+      const r = await repairSegment(path);
+      corrupt.push(...r.corrupt.map((raw) => ({ segment: path, raw })));
+      if (r.bytes === 0) await rm(path, { force: true });
+      else existing.push({ path, seq, bytes: r.bytes, lastLsn: r.lastLsn });
+    }
+    const last = names.length > 0 ? Number(SEG_RE.exec(names.at(-1) ?? '')?.[1]) : 0;
+    const wal = new Wal(dir, opts, last + 1);
+    await wal.openSegment();
+    return { wal, existing, corrupt };
+  }
+
+  private async openSegment(): Promise<void> {
+    const path = join(this.dir, segName(this.seq));
+    this.fh = await open(path, 'a');
+    this.size = 0;
+    fsyncDir(this.dir); // the new file's directory entry must be durable before anything in it is acknowledged
+  }
+
+  /** Appends complete NDJSON lines (each ending in \n). Resolves once durable. */
+  append(text: string, lastLsn: number): Promise<void> {
+    if (this.closed) return Promise.reject(new WalError('cannot append to the write-ahead log: it is closed'));
+    const p = new Promise<void>((resolve, reject) => this.pending.waiters.push({ resolve, reject }));
+    this.pending.chunks.push(text);
+    this.pending.lastLsn = lastLsn;
+    this.pending.bytes += Buffer.byteLength(text);
+    this.stats.appends++;
+    this.schedule();
+    return p;
+  }
+
+  private schedule(): void {
+    if (this.flushing || this.timer) return;
+    if (this.opts.groupCommitMs === 0) { this.flushing = this.flushLoop(); return; }
+    this.timer = setTimeout(() => { this.timer = undefined; this.flushing = this.flushLoop(); }, this.opts.groupCommitMs);
+  }
+
+  private async flushLoop(): Promise<void> {
+    try {
+      while (this.pending.waiters.length > 0 || this.rotateRequested) {
+        const batch = this.pending;
+        this.pending = { chunks: [], bytes: 0, lastLsn: 0, waiters: [] };
+        try {
+          if (batch.chunks.length > 0) await this.writeBatch(batch);
+          for (const w of batch.waiters) w.resolve();
+        } catch (err) {
+          const e = new WalError(`cannot write the write-ahead log in ${this.dir}: ${errorMessage(err)}`, { cause: err });
+          for (const w of batch.waiters) w.reject(e);
+        }
+        if (this.rotateRequested || this.size >= this.opts.segmentMaxBytes) await this.rotateNow();
+      }
+    } finally {
+      this.flushing = undefined;
+    }
+  }
+
+  private async writeBatch(batch: Pending): Promise<void> {
+    const fh = this.fh;
+    if (!fh) throw new WalError('BUG: no open segment');
+    const buf = Buffer.from(batch.chunks.join(''), 'utf8');
+    let off = 0;
+    while (off < buf.length) off += (await fh.write(buf, off, buf.length - off)).bytesWritten;
+    if (this.opts.fsync) { await fh.datasync(); this.stats.fsyncs++; }
+    this.size += buf.length;
+    this.segLastLsn = Math.max(this.segLastLsn, batch.lastLsn);
+    this.stats.bytes += buf.length;
+  }
+
+  private async rotateNow(): Promise<void> {
+    this.rotateRequested = false;
+    if (this.size === 0 || !this.fh) return;
+    await this.fh.close();
+    this.sealed.push({ path: join(this.dir, segName(this.seq)), seq: this.seq, bytes: this.size, lastLsn: this.segLastLsn });
+    this.segLastLsn = 0;
+    this.stats.segmentsSealed++;
+    this.seq++;
+    await this.openSegment();
+  }
+
+  /** Seals the current segment (if it has data) after in-flight appends, and returns every sealed segment. */
+  async seal(): Promise<Segment[]> {
+    this.rotateRequested = true;
+    if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
+    if (!this.flushing) this.flushing = this.flushLoop();
+    while (this.flushing) await this.flushing;
+    const out = this.sealed;
+    this.sealed = [];
+    return out;
+  }
+
+  /** Deletes a segment whose records the store has committed. */
+  async remove(seg: Segment): Promise<void> {
+    await rm(seg.path, { force: true });
+  }
+
+  /** Bytes of the current (unsealed) segment. */
+  get currentBytes(): number { return this.size; }
+
+  async close(): Promise<void> {
+    await this.seal().catch(() => undefined);
+    this.closed = true;
+    await this.fh?.close();
+    this.fh = undefined;
+  }
+}
+
+/**
+ * Cuts a torn last line (a write cut short by a crash) off a segment and takes out lines that do not parse
+ * (returned as corrupt, for the dead-letter store). Rewrites the file atomically only when something changed.
+ */
+async function repairSegment(path: string): Promise<{ bytes: number; lastLsn: number; corrupt: Buffer[] }> {
+  const buf = await readFile(path);
+  const keep = buf.lastIndexOf(0x0a) + 1;
+  const good: Buffer[] = [];
+  const corrupt: Buffer[] = [];
+  let lastLsn = 0;
+  let start = 0;
+  while (start < keep) {
+    const end = buf.indexOf(0x0a, start);
+    const line = buf.subarray(start, end);
+    start = end + 1;
+    let lsn: unknown;
+    try { lsn = (JSON.parse(line.toString('utf8')) as { lsn?: unknown }).lsn; } catch { lsn = undefined; }
+    if (typeof lsn === 'number' && Number.isSafeInteger(lsn)) {
+      good.push(line);
+      lastLsn = Math.max(lastLsn, lsn);
+    } else if (line.some((b) => b !== 0)) {
+      corrupt.push(Buffer.from(line));
+    }
+  }
+  const goodBytes = good.reduce((n, l) => n + l.length + 1, 0);
+  if (goodBytes !== buf.length) {
+    const tmp = `${path}.repair`;
+    await writeFile(tmp, Buffer.concat(good.flatMap((l) => [l, Buffer.from('\n')])), { flush: true });
+    await rename(tmp, path);
+  }
+  return { bytes: goodBytes, lastLsn, corrupt };
+}
