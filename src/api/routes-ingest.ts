@@ -1,0 +1,74 @@
+// POST /api/v1/logs: NDJSON, JSON (array or object) and text/plain bodies, gzip or not; acknowledged after the WAL fsync.
+import { gunzip, inflate } from 'node:zlib';
+import { promisify } from 'node:util';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { HttpError } from '../errors.js';
+import type { Engine } from '../pipeline.js';
+
+const gunzipAsync = promisify(gunzip);
+const inflateAsync = promisify(inflate);
+
+/** Content types the ingest endpoint takes; anything else is a 415. */
+const LINE_TYPES = new Set(['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines', 'text/plain']);
+
+function mediaType(req: FastifyRequest): string {
+  return (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+async function decodeBody(req: FastifyRequest, body: Buffer, maxBytes: number): Promise<Buffer> {
+  const enc = (req.headers['content-encoding'] ?? 'identity').toLowerCase().trim();
+  if (enc === 'identity' || enc === '') return body;
+  const opts = { maxOutputLength: maxBytes };
+  try {
+    if (enc === 'gzip' || enc === 'x-gzip') return await gunzipAsync(body, opts);
+    if (enc === 'deflate') return await inflateAsync(body, opts);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
+      throw new HttpError(413, 'http_payload_too_large', `the decompressed body is over server.maxDecompressedBytes (${maxBytes} bytes); send smaller batches`);
+    }
+    throw new HttpError(400, 'http_bad_request', `cannot decompress the ${enc} body: ${(err as Error).message}`);
+  }
+  throw new HttpError(415, 'http_unsupported_media_type', `content-encoding "${enc}" is not supported; use gzip, deflate or none`);
+}
+
+export function registerIngestRoutes(app: FastifyInstance, engine: Engine): void {
+  const { server } = engine.config;
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: server.maxBodyBytes }, (_req, body, done) => done(null, body));
+
+  app.post<{ Querystring: { service?: string } }>('/api/v1/logs', {
+    onRequest: async () => {
+      const why = engine.writePath.overloaded();
+      if (why) {
+        engine.metrics.overloaded.inc({ reason: why });
+        throw new HttpError(429, 'http_overloaded', `the write path is behind (${why}); retry after ${server.retryAfterSeconds}s`, server.retryAfterSeconds);
+      }
+    },
+  }, async (req) => {
+    const type = mediaType(req);
+    if (type !== 'application/json' && !LINE_TYPES.has(type)) {
+      throw new HttpError(415, 'http_unsupported_media_type',
+        `content-type "${type || '(none)'}" is not supported; use application/x-ndjson, application/json or text/plain`);
+    }
+    const raw = req.body;
+    if (!Buffer.isBuffer(raw)) throw new HttpError(400, 'http_bad_request', 'the request has no body');
+    const body = await decodeBody(req, raw, server.maxDecompressedBytes);
+    const service = typeof req.query.service === 'string' && req.query.service.length > 0 ? req.query.service : undefined;
+    const ctx = { receivedAt: engine.now(), source: 'http', ...(service ? { service } : {}) };
+    let summary;
+    if (type === 'application/json') {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body.toString('utf8'));
+      } catch (err) {
+        // Nothing is lost: the body is kept verbatim in the dead-letter store, and the client is told why.
+        const s = await engine.deadLetterBody(body, { reason: 'unparseable', error: `cannot parse JSON body: ${(err as Error).message}` }, ctx);
+        throw new HttpError(400, 'http_bad_request', `cannot parse JSON body: ${(err as Error).message}; the body was kept in the dead-letter store (${s.rejected} entry)`);
+      }
+      const values = Array.isArray(parsed) ? parsed : [parsed];
+      summary = await engine.ingestObjects(values, ctx, body.length);
+    } else {
+      summary = await engine.ingestLines(body, ctx);
+    }
+    return { accepted: summary.accepted, rejected: summary.rejected, skipped: summary.skipped, rejected_by_reason: summary.reasons };
+  });
+}

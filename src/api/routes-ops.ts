@@ -1,0 +1,33 @@
+// Operations endpoints: liveness, readiness, Prometheus metrics, status and partition maintenance.
+import type { FastifyInstance } from 'fastify';
+import type { Engine } from '../pipeline.js';
+import { countDeadLetters } from '../store/dead-letters.js';
+
+export async function engineStatus(engine: Engine) {
+  const counts = await engine.store.query('SELECT count(*) AS n, min(timestamp) AS oldest, max(timestamp) AS newest FROM logs');
+  const parts = engine.partFiles();
+  return {
+    applied_lsn: engine.store.appliedLsn,
+    hot_records: Number(counts[0]?.n ?? 0),
+    store_bytes: await engine.store.dbBytes(),
+    parts: parts.length,
+    parts_bytes: parts.reduce((n, p) => n + p.bytes, 0),
+    write_path: engine.writePath.health(),
+    dead_letters: await countDeadLetters(engine.store),
+  };
+}
+
+export function registerOpsRoutes(app: FastifyInstance, engine: Engine): void {
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_req, reply) => {
+    const h = engine.writePath.health();
+    if (!h.ok) return reply.code(503).header('retry-after', '5').send({ status: 'not_ready', ...h });
+    return { status: 'ready', ...h };
+  });
+  app.get('/metrics', async (_req, reply) => {
+    engine.metrics.storeBytes.set(await engine.store.dbBytes());
+    return reply.type(engine.metrics.registry.contentType).send(await engine.metrics.registry.metrics());
+  });
+  app.get('/api/v1/status', async () => engineStatus(engine));
+  app.post('/api/v1/admin/maintain', async () => engine.maintain());
+}

@@ -1,0 +1,60 @@
+// Search, aggregation and tail endpoints: query text is compiled to parameterized SQL by query/, never spliced.
+import type { FastifyInstance } from 'fastify';
+import { compileQuery, parseQuery } from '../query/index.js';
+import { HttpError } from '../errors.js';
+import type { Engine } from '../pipeline.js';
+
+interface QueryParams { q?: string; query?: string; start?: string; end?: string; limit?: string | number }
+
+function parseTime(name: string, v: string | undefined): Date | undefined {
+  if (v === undefined || v === '') return undefined;
+  const d = /^\d+$/.test(v) ? new Date(Number(v)) : new Date(v);
+  if (Number.isNaN(d.getTime())) throw new HttpError(400, 'http_bad_request', `parameter "${name}" must be RFC 3339 or epoch milliseconds, got "${v.slice(0, 64)}"`);
+  return d;
+}
+
+function parseLimit(v: string | number | undefined, max: number): number | undefined {
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new HttpError(400, 'http_bad_request', `parameter "limit" must be an integer from 1 to ${max} (query.maxLimit)`);
+  return n;
+}
+
+/** Runs one query for the API and the CLI; `relation` lets tail narrow the rows first. */
+export async function runQuery(engine: Engine, p: QueryParams, relation = engine.relation()) {
+  const text = p.q ?? p.query ?? '';
+  const { query } = engine.config;
+  const limit = parseLimit(p.limit, query.maxLimit);
+  const start = parseTime('start', p.start);
+  const end = parseTime('end', p.end);
+  const t0 = performance.now();
+  const compiled = compileQuery(parseQuery(text), {
+    relation, now: engine.now(), defaultLimit: limit ?? query.defaultLimit, maxLimit: query.maxLimit,
+    ...(start ? { start } : {}), ...(end ? { end } : {}),
+  });
+  const rows = await engine.store.query(compiled.sql, compiled.params);
+  return { kind: compiled.kind, columns: compiled.columns, rows, took_ms: Math.round((performance.now() - t0) * 10) / 10 };
+}
+
+export function registerQueryRoutes(app: FastifyInstance, engine: Engine): void {
+  app.get<{ Querystring: QueryParams }>('/api/v1/query', async (req) => runQuery(engine, req.query));
+  app.post<{ Body: QueryParams }>('/api/v1/query', async (req) => {
+    if (typeof req.body !== 'object' || req.body === null) throw new HttpError(400, 'http_bad_request', 'the body must be a JSON object like {"q": "service:api level:error"}');
+    return runQuery(engine, req.body);
+  });
+
+  // Tail: records with an LSN above `after`, oldest first, at most `limit` of them; `next` is the cursor to pass back.
+  app.get<{ Querystring: QueryParams & { after?: string } }>('/api/v1/tail', async (req) => {
+    const after = req.query.after === undefined || req.query.after === '' ? undefined : Number(req.query.after);
+    if (after !== undefined && (!Number.isSafeInteger(after) || after < 0)) throw new HttpError(400, 'http_bad_request', 'parameter "after" must be a non-negative integer cursor');
+    await engine.flush();
+    if (after === undefined) return { rows: [], next: engine.store.appliedLsn };
+    const window = 10_000;
+    const rel = `(SELECT * FROM ${engine.relation()} WHERE lsn > ${after} ORDER BY lsn LIMIT ${window})`;
+    const maxRow = await engine.store.query(`SELECT max(lsn) AS m FROM ${rel}`);
+    const next = maxRow[0]?.m === null || maxRow[0]?.m === undefined ? after : Number(maxRow[0].m);
+    const r = await runQuery(engine, { ...req.query, limit: req.query.limit ?? window }, rel);
+    r.rows.reverse();
+    return { ...r, next };
+  });
+}

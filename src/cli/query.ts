@@ -1,0 +1,52 @@
+// `logsift query "<q>"` and `logsift tail`: read through the server's query API; table output or --json.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Command } from 'commander';
+import { api, defaultUrl } from './client.js';
+import { cell, renderTable } from './table.js';
+
+interface QueryResponse { kind: string; columns: string[]; rows: Record<string, unknown>[]; took_ms: number; next?: number }
+
+function qs(params: Record<string, string | undefined>): string {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) u.set(k, v);
+  return u.toString();
+}
+
+export function registerQuery(program: Command): void {
+  program
+    .command('query <q>')
+    .description('search and aggregate stored logs (see docs/query.md), e.g. \'service:api level:error | stats count() by (host)\'')
+    .option('-u, --url <url>', 'server URL (env LOGSIFT_URL)', defaultUrl())
+    .option('--start <time>', 'RFC 3339 start (inclusive)')
+    .option('--end <time>', 'RFC 3339 end (exclusive)')
+    .option('-n, --limit <n>', 'maximum rows')
+    .option('--json', 'print the raw JSON response')
+    .action(async (q: string, f: { url: string; start?: string; end?: string; limit?: string; json?: boolean }) => {
+      const r = await api<QueryResponse>({ url: f.url }, `/api/v1/query?${qs({ q, start: f.start, end: f.end, limit: f.limit })}`);
+      if (f.json) { process.stdout.write(JSON.stringify(r, null, 2) + '\n'); return; }
+      process.stdout.write(renderTable(r.columns, r.rows) + '\n');
+      process.stderr.write(`${r.rows.length} rows in ${r.took_ms} ms\n`);
+    });
+
+  program
+    .command('tail [q]')
+    .description('follow new records as they are stored, optionally filtered by a query')
+    .option('-u, --url <url>', 'server URL (env LOGSIFT_URL)', defaultUrl())
+    .option('--interval <ms>', 'poll interval in milliseconds', '1000')
+    .option('--json', 'one JSON record per line')
+    .option('--max <n>', 'stop after printing this many records')
+    .action(async (q: string | undefined, f: { url: string; interval: string; json?: boolean; max?: string }) => {
+      let next = (await api<QueryResponse>({ url: f.url }, `/api/v1/tail?${qs({ q })}`)).next ?? 0;
+      let printed = 0;
+      const max = f.max ? Number(f.max) : Infinity;
+      for (;;) {
+        const r = await api<QueryResponse>({ url: f.url }, `/api/v1/tail?${qs({ q, after: String(next) })}`);
+        next = r.next ?? next;
+        for (const row of r.rows) {
+          process.stdout.write(f.json ? JSON.stringify(row) + '\n' : `${cell(row.timestamp)} ${cell(row.level).padEnd(5)} ${cell(row.service)}: ${cell(row.message, 10_000)}\n`);
+          if (++printed >= max) return;
+        }
+        await sleep(Number(f.interval));
+      }
+    });
+}

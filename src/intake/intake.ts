@@ -1,0 +1,93 @@
+// Intake: turns a raw batch (lines or parsed objects) into schema-valid records and dead letters, counting both.
+import { normalizeLine, normalizeObject, type NormalizeOptions, type NormalizeResult } from '../normalize/index.js';
+import { rejectReasons, type RejectReason } from '../normalize/reasons.js';
+import type { LogRecordInput } from '../model/log-record.js';
+import type { Validator } from '../model/schemas.js';
+import type { LogRecord } from '../model/log-record.js';
+
+/** A rejected input, kept verbatim. */
+export interface DeadLetter { reason: RejectReason; error: string; raw: Buffer }
+
+export interface IntakeResult { records: LogRecordInput[]; deadLetters: DeadLetter[]; skipped: number }
+
+export interface IntakeContext { receivedAt: Date; source: string; service?: string }
+
+const fatalDecoder = new TextDecoder('utf-8', { fatal: true });
+
+export class Intake {
+  constructor(private readonly opts: NormalizeOptions, private readonly validator: Validator<LogRecord>) {}
+
+  /**
+   * Splits a body of newline-separated lines (NDJSON or text, any mix of formats) and normalizes each.
+   * Blank lines are skipped and counted. A body that is not valid UTF-8 is checked line by line, so only
+   * the bad lines are dead-lettered.
+   */
+  lines(body: Buffer, ctx: IntakeContext): IntakeResult {
+    const out: IntakeResult = { records: [], deadLetters: [], skipped: 0 };
+    let text: string | undefined;
+    try { text = fatalDecoder.decode(body); } catch { text = undefined; }
+    if (text !== undefined) {
+      let start = 0;
+      while (start <= text.length) {
+        let end = text.indexOf('\n', start);
+        if (end === -1) end = text.length;
+        const lineEnd = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+        if (lineEnd > start) this.oneLine(text.slice(start, lineEnd), ctx, out);
+        else if (end < text.length) out.skipped++;
+        start = end + 1;
+      }
+      return out;
+    }
+    let start = 0;
+    while (start <= body.length) {
+      let end = body.indexOf(0x0a, start);
+      if (end === -1) end = body.length;
+      const line = body.subarray(start, end > start && body[end - 1] === 13 ? end - 1 : end);
+      start = end + 1;
+      if (line.length === 0) continue;
+      let s: string;
+      try { s = fatalDecoder.decode(line); } catch {
+        out.deadLetters.push({ reason: 'invalid_utf8', error: rejectReasons.invalid_utf8, raw: Buffer.from(line) });
+        continue;
+      }
+      this.oneLine(s, ctx, out);
+    }
+    return out;
+  }
+
+  /** Normalizes already-parsed JSON values (the elements of a JSON array body, or one object). */
+  objects(values: readonly unknown[], ctx: IntakeContext): IntakeResult {
+    const out: IntakeResult = { records: [], deadLetters: [], skipped: 0 };
+    for (const v of values) {
+      const r = normalizeObject(v, { receivedAt: ctx.receivedAt, ...(ctx.service ? { service: ctx.service } : {}) }, this.opts);
+      this.accept(r, () => Buffer.from(JSON.stringify(v) ?? String(v), 'utf8'), out);
+    }
+    return out;
+  }
+
+  private oneLine(line: string, ctx: IntakeContext, out: IntakeResult): void {
+    if (line.length > this.opts.maxLineBytes || (line.length * 3 > this.opts.maxLineBytes && Buffer.byteLength(line) > this.opts.maxLineBytes)) {
+      out.deadLetters.push({
+        reason: 'line_too_long',
+        error: `the line is ${Buffer.byteLength(line)} bytes, over normalize.maxLineBytes (${this.opts.maxLineBytes}); raise it or split the line`,
+        raw: Buffer.from(line, 'utf8'),
+      });
+      return;
+    }
+    const r = normalizeLine(line, { receivedAt: ctx.receivedAt, ...(ctx.service ? { service: ctx.service } : {}) }, this.opts);
+    this.accept(r, () => Buffer.from(line, 'utf8'), out);
+  }
+
+  private accept(r: NormalizeResult, raw: () => Buffer, out: IntakeResult): void {
+    if (!r.ok) {
+      out.deadLetters.push({ reason: r.reason, error: r.message, raw: raw() });
+      return;
+    }
+    const problems = this.validator.check(r.record);
+    if (problems) {
+      out.deadLetters.push({ reason: 'schema_violation', error: `the normalized record does not match schemas/log_schema.yaml: ${problems.join('; ')}`, raw: raw() });
+      return;
+    }
+    out.records.push(r.record);
+  }
+}

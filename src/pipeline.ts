@@ -1,0 +1,143 @@
+// The composition root: builds every stage from config and wires collect -> normalize -> store (-> detect -> alert).
+import { join, resolve } from 'node:path';
+import { pino, type Logger } from 'pino';
+import type { Config } from './config.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { schemaValidators } from './model/schemas.js';
+import { Intake, type DeadLetter, type IntakeContext, type IntakeResult } from './intake/intake.js';
+import { LogStore } from './store/log-store.js';
+import { Wal } from './store/wal.js';
+import { WritePath, type WriteResult } from './store/write-path.js';
+import { applyRetention, listParts, recoverSeal, relationSql, sealClosedDays, type PartFile } from './store/partitions.js';
+import { rejectReasons } from './normalize/reasons.js';
+import { listDeadLetters, markReplay, type DeadLetterFilter } from './store/dead-letters.js';
+
+export interface IngestSummary extends WriteResult { skipped: number; reasons: Record<string, number> }
+
+/** Everything a running logsift has; api/, cli/ and tests talk to this, never to the stages' internals. */
+export class Engine {
+  private parts: PartFile[] = [];
+  private maintenanceTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  private constructor(
+    readonly config: Config,
+    readonly log: Logger,
+    readonly metrics: Metrics,
+    readonly store: LogStore,
+    readonly writePath: WritePath,
+    readonly intake: Intake,
+    /** Injected clock: tests pass a fixed one. */
+    readonly now: () => Date,
+  ) {}
+
+  static async open(config: Config, opts: { logger?: Logger; now?: () => Date } = {}): Promise<Engine> {
+    const log = opts.logger ?? pino({ level: config.log.level, base: { app: 'logsift' } });
+    const dataDir = resolve(config.dataDir);
+    const metrics = createMetrics();
+    const store = await LogStore.open(dataDir, config.store);
+    await recoverSeal(store);
+    const { wal, existing, corrupt } = await Wal.open(join(dataDir, 'wal'), config.wal);
+    const writePath = new WritePath(wal, store, metrics, log, { flushIntervalMs: config.wal.flushIntervalMs, maxPendingBytes: config.server.maxPendingBytes }, { segments: existing });
+    const intake = new Intake(config.normalize, schemaValidators().log);
+    const engine = new Engine(config, log, metrics, store, writePath, intake, opts.now ?? (() => new Date()));
+    if (existing.length > 0) log.info({ segments: existing.length, appliedLsn: store.appliedLsn }, 'replaying write-ahead log');
+    if (corrupt.length > 0) {
+      log.warn({ lines: corrupt.length }, 'write-ahead log held unreadable lines; they are moved to the dead-letter store');
+      const dl: DeadLetter[] = corrupt.map((c) => ({ reason: 'wal_corrupt', error: `${rejectReasons.wal_corrupt} (segment ${c.segment})`, raw: c.raw }));
+      await writePath.write([], dl, 'wal_recovery', engine.now());
+    }
+    await writePath.flush();
+    engine.parts = await listParts(join(dataDir, 'parts'));
+    writePath.start();
+    engine.maintenanceTimer = setInterval(() => { void engine.maintain().catch((err) => log.error({ err }, 'maintenance failed')); }, config.store.maintenanceIntervalMs);
+    engine.maintenanceTimer.unref();
+    return engine;
+  }
+
+  /** Ingests a body of lines (NDJSON, text, mixed formats). Resolves after the batch is durable. */
+  ingestLines(body: Buffer, ctx: IntakeContext): Promise<IngestSummary> {
+    this.metrics.ingestBytes.inc({ source: ctx.source }, body.length);
+    return this.commit(this.intake.lines(body, ctx), ctx);
+  }
+
+  /** Ingests parsed JSON values (array elements or one object). */
+  ingestObjects(values: readonly unknown[], ctx: IntakeContext, bytes: number): Promise<IngestSummary> {
+    this.metrics.ingestBytes.inc({ source: ctx.source }, bytes);
+    return this.commit(this.intake.objects(values, ctx), ctx);
+  }
+
+  /** Dead-letters a whole body that could not be split into records (e.g. truncated JSON). */
+  deadLetterBody(body: Buffer, dl: Omit<DeadLetter, 'raw'>, ctx: IntakeContext): Promise<IngestSummary> {
+    return this.commit({ records: [], deadLetters: [{ ...dl, raw: body }], skipped: 0 }, ctx);
+  }
+
+  private async commit(r: IntakeResult, ctx: IntakeContext): Promise<IngestSummary> {
+    const w = await this.writePath.write(r.records, r.deadLetters, ctx.source, ctx.receivedAt);
+    const reasons: Record<string, number> = {};
+    for (const d of r.deadLetters) reasons[d.reason] = (reasons[d.reason] ?? 0) + 1;
+    return { ...w, skipped: r.skipped, reasons };
+  }
+
+  /**
+   * Replays dead letters through the current configuration. An entry is replayed whole or not at all: when any of
+   * its lines still fails, nothing of it is written and the entry keeps the new reason. Marked after the write, so a
+   * crash in between can replay an entry twice but never lose it.
+   */
+  async replayDeadLetters(f: Omit<DeadLetterFilter, 'includeReplayed'>): Promise<{ replayed: number; failed: number; records: number }> {
+    await this.flush();
+    const entries = await listDeadLetters(this.store, { ...f, includeReplayed: false });
+    let replayed = 0, failed = 0, records = 0;
+    for (const e of entries) {
+      const now = this.now();
+      const r = this.intake.lines(Buffer.from(e.raw_base64, 'base64'), { receivedAt: now, source: e.source });
+      const firstBad = r.deadLetters[0];
+      if (firstBad || r.records.length === 0) {
+        failed++;
+        await markReplay(this.store, e.id, { ok: false, reason: firstBad?.reason ?? 'missing_message', error: firstBad?.error ?? 'the entry holds no record' });
+        continue;
+      }
+      await this.writePath.write(r.records, [], e.source, now);
+      await markReplay(this.store, e.id, { ok: true, at: now });
+      replayed++;
+      records += r.records.length;
+    }
+    return { replayed, failed, records };
+  }
+
+  /** The SQL relation queries read: hot table plus sealed Parquet parts. */
+  relation(): string {
+    return relationSql(this.parts);
+  }
+
+  partFiles(): readonly PartFile[] {
+    return this.parts;
+  }
+
+  /** Makes everything written so far queryable (seals the WAL segment and loads it). */
+  flush(): Promise<void> {
+    return this.writePath.flush();
+  }
+
+  /** Seals closed days into Parquet and applies retention; runs on a timer and from `logsift export`. */
+  async maintain(): Promise<{ sealed: string[]; dropped: string[] }> {
+    const now = this.now();
+    const opts = { sealAfterHours: this.config.store.sealAfterHours, retentionDays: this.config.store.retentionDays, maxTotalBytes: this.config.store.maxTotalBytes };
+    await this.flush();
+    const sealed = await sealClosedDays(this.store, now, opts);
+    const dropped = await applyRetention(this.store, now, opts);
+    this.parts = await listParts(join(this.store.dir, 'parts'));
+    this.metrics.partsBytes.set(this.parts.reduce((n, p) => n + p.bytes, 0));
+    this.metrics.storeBytes.set(await this.store.dbBytes());
+    if (sealed.length || dropped.length) this.log.info({ sealed, dropped }, 'partitions maintained');
+    return { sealed, dropped };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.maintenanceTimer) clearInterval(this.maintenanceTimer);
+    await this.writePath.close();
+    await this.store.close();
+  }
+}
