@@ -7,7 +7,7 @@ import { ConfigError, errorMessage } from './errors.js';
 export interface Config {
   dataDir: string;
   server: { host: string; port: number; maxBodyBytes: number; maxDecompressedBytes: number; maxPendingBytes: number; retryAfterSeconds: number };
-  normalize: { maxLineBytes: number; maxFields: number; maxDepth: number; defaultTimezone: string; defaultService: string | null };
+  normalize: { maxLineBytes: number; maxFields: number; maxDepth: number; defaultTimezone: string; defaultService: string | null; maxDeadLetterBytes: number };
   wal: { fsync: boolean; groupCommitMs: number; segmentMaxBytes: number; flushIntervalMs: number };
   store: { threads: number; memoryLimit: string; retentionDays: number; maxTotalBytes: number; sealAfterHours: number; maintenanceIntervalMs: number };
   query: { defaultLimit: number; maxLimit: number };
@@ -36,6 +36,7 @@ export const configSchema = {
     maxDepth: int(1, 8),
     defaultTimezone: { type: 'string', minLength: 1, default: 'UTC' },
     defaultService: { type: ['string', 'null'], minLength: 1, default: 'unknown' },
+    maxDeadLetterBytes: int(1024, 1024 * 1024),
   }),
   wal: obj({
     fsync: { type: 'boolean', default: true },

@@ -35,10 +35,12 @@ export class Engine {
     const log = opts.logger ?? pino({ level: config.log.level, base: { app: 'logsift' } });
     const dataDir = resolve(config.dataDir);
     const metrics = createMetrics();
-    const store = await LogStore.open(dataDir, config.store);
+    // JSON escaping can grow a line up to 6x (control characters become \u00XX).
+    const maxWalLineBytes = 6 * config.normalize.maxLineBytes + Math.ceil((config.normalize.maxDeadLetterBytes * 4) / 3) + 65536;
+    const store = await LogStore.open(dataDir, { ...config.store, maxWalLineBytes });
     await recoverSeal(store);
     const { wal, existing, corrupt } = await Wal.open(join(dataDir, 'wal'), config.wal);
-    const writePath = new WritePath(wal, store, metrics, log, { flushIntervalMs: config.wal.flushIntervalMs, maxPendingBytes: config.server.maxPendingBytes }, { segments: existing });
+    const writePath = new WritePath(wal, store, metrics, log, { flushIntervalMs: config.wal.flushIntervalMs, maxPendingBytes: config.server.maxPendingBytes, maxDeadLetterBytes: config.normalize.maxDeadLetterBytes }, { segments: existing });
     const intake = new Intake(config.normalize, schemaValidators().log);
     const engine = new Engine(config, log, metrics, store, writePath, intake, opts.now ?? (() => new Date()));
     if (existing.length > 0) log.info({ segments: existing.length, appliedLsn: store.appliedLsn }, 'replaying write-ahead log');

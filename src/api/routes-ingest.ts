@@ -60,6 +60,10 @@ export function registerIngestRoutes(app: FastifyInstance, engine: Engine): void
       try {
         parsed = JSON.parse(body.toString('utf8'));
       } catch (err) {
+        const max = engine.config.normalize.maxDeadLetterBytes;
+        if (body.length > max) {
+          throw new HttpError(400, 'http_bad_request', `cannot parse JSON body: ${(err as Error).message}; nothing from it was stored (the body is over normalize.maxDeadLetterBytes, ${max} bytes, so it was not kept in the dead-letter store)`);
+        }
         // Nothing is lost: the body is kept verbatim in the dead-letter store, and the client is told why.
         const s = await engine.deadLetterBody(body, { reason: 'unparseable', error: `cannot parse JSON body: ${(err as Error).message}` }, ctx);
         throw new HttpError(400, 'http_bad_request', `cannot parse JSON body: ${(err as Error).message}; the body was kept in the dead-letter store (${s.rejected} entry)`);

@@ -9,6 +9,8 @@ import type { Segment } from './wal.js';
 export interface StoreOptions {
   threads: number;
   memoryLimit: string;
+  /** Largest WAL line the loader must read (DuckDB's read_json maximum_object_size); default 16 MiB. */
+  maxWalLineBytes?: number;
 }
 
 export type Row = Record<string, unknown>;
@@ -23,13 +25,18 @@ export class LogStore {
   private queue: Promise<unknown> = Promise.resolve();
   readonly stats = { segmentsLoaded: 0, recordsLoaded: 0, deadLettersLoaded: 0, lastLoadMs: 0 };
 
+  private readonly maxWalLineBytes: number;
+
   private constructor(
     readonly dir: string,
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
     /** A second connection for readers, so queries do not wait behind loads. */
     private readonly readConn: DuckDBConnection,
-  ) {}
+    opts: StoreOptions,
+  ) {
+    this.maxWalLineBytes = opts.maxWalLineBytes ?? 16 * 1024 * 1024;
+  }
 
   static async open(dataDir: string, opts: StoreOptions, extraAllowedDirs: string[] = []): Promise<LogStore> {
     const dir = resolve(dataDir);
@@ -49,7 +56,7 @@ export class LogStore {
     await conn.run(`CREATE TABLE IF NOT EXISTS logs (${ddlColumns(LOG_COLUMNS)})`);
     await conn.run(`CREATE TABLE IF NOT EXISTS dead_letters (${ddlColumns(DEAD_LETTER_COLUMNS)})`);
     await conn.run('CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)');
-    const store = new LogStore(dir, instance, conn, await instance.connect());
+    const store = new LogStore(dir, instance, conn, await instance.connect(), opts);
     store.applied = Number((await store.getMeta('applied_lsn')) ?? 0);
     return store;
   }
@@ -69,7 +76,7 @@ export class LogStore {
     return this.serial(async (c) => {
       if (maxLsn <= this.applied) return { records: 0, deadLetters: 0 };
       const t0 = performance.now();
-      const src = `read_json($1, format = 'newline_delimited', columns = ${walJsonColumns()}, maximum_object_size = 134217728)`;
+      const src = `read_json($1, format = 'newline_delimited', columns = ${walJsonColumns()}, maximum_object_size = ${this.maxWalLineBytes})`;
       const cols = LOG_COLUMN_NAMES.map((n) => `"${n}"`).join(', ');
       const dlCols = DEAD_LETTER_COLUMNS.map(([n]) => `"${n}"`).join(', ');
       await c.run('BEGIN TRANSACTION');

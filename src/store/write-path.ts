@@ -12,6 +12,8 @@ export interface WritePathOptions {
   flushIntervalMs: number;
   /** Bytes buffered for the WAL plus sealed-but-unloaded segments above which writers are told to back off. */
   maxPendingBytes: number;
+  /** Raw bytes kept per dead letter; longer input is cut to this size and the entry says so. */
+  maxDeadLetterBytes: number;
 }
 
 export interface WriteResult { accepted: number; rejected: number; firstLsn: number; lastLsn: number }
@@ -55,9 +57,13 @@ export class WritePath {
       const lsn = this.nextLsn++;
       parts.push(`{"k":"r","lsn":${lsn},"id":"${idOf(lsn)}"${head}${JSON.stringify(r).slice(1)}\n`);
     }
+    const maxRaw = this.opts.maxDeadLetterBytes;
     for (const d of deadLetters) {
       const lsn = this.nextLsn++;
-      parts.push(JSON.stringify({ k: 'd', lsn, id: `dl-${idOf(lsn)}`, received_at: recv, source, reason: d.reason, error: d.error, raw_b64: d.raw.toString('base64') }) + '\n');
+      const cut = d.raw.length > maxRaw;
+      const error = cut ? `${d.error} (raw input cut from ${d.raw.length} to ${maxRaw} bytes: normalize.maxDeadLetterBytes)` : d.error;
+      const raw = cut ? d.raw.subarray(0, maxRaw) : d.raw;
+      parts.push(JSON.stringify({ k: 'd', lsn, id: `dl-${idOf(lsn)}`, received_at: recv, source, reason: d.reason, error, raw_b64: raw.toString('base64') }) + '\n');
     }
     const lastLsn = this.nextLsn - 1;
     if (parts.length > 0) await this.wal.append(parts.join(''), lastLsn);
