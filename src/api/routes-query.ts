@@ -47,7 +47,7 @@ export function registerQueryRoutes(app: FastifyInstance, engine: Engine): void 
   app.get<{ Querystring: QueryParams & { after?: string } }>('/api/v1/tail', async (req) => {
     const after = req.query.after === undefined || req.query.after === '' ? undefined : Number(req.query.after);
     if (after !== undefined && (!Number.isSafeInteger(after) || after < 0)) throw new HttpError(400, 'http_bad_request', 'parameter "after" must be a non-negative integer cursor');
-    await engine.flush();
+    // No flush here: records become visible at the store's load interval (wal.flushIntervalMs), as for every reader.
     if (after === undefined) return { rows: [], next: engine.store.appliedLsn };
     const window = 10_000;
     const rel = `(SELECT * FROM ${engine.relation()} WHERE lsn > ${after} ORDER BY lsn LIMIT ${window})`;
