@@ -13,64 +13,88 @@ import { parsePipe } from './parse-pipe.js';
 export function parseQuery(text: string): Query {
   const cursor = new Cursor(tokenize(text));
   const first = cursor.peek();
-  const filter = first.kind === 'eof' || first.kind === 'pipe' ? { kind: 'all' as const } : parseOr(cursor);
+  const filter = first.kind === 'eof' || first.kind === 'pipe' ? { kind: 'all' as const } : new FilterParser(cursor).parse();
   const pipes: Pipe[] = [];
   while (cursor.peek().kind === 'pipe') {
     cursor.next();
     pipes.push(parsePipe(cursor));
   }
   const rest = cursor.peek();
-  if (rest.kind !== 'eof') fail(unexpected(rest), rest.pos);
-  return { filter, pipes };
+  if (rest.kind === 'eof') return { filter, pipes };
+  if (pipes.length > 0) fail(`expected "|" or the end of the query after the ${pipes[pipes.length - 1]?.kind} pipe, found ${describe(rest)}`, rest.pos);
+  return fail(rest.kind === 'rparen' ? 'unexpected ")": there is no "(" to close' : `expected a filter, found ${describe(rest)}`, rest.pos);
 }
 
-function parseOr(cursor: Cursor): Filter {
-  const items = [parseAnd(cursor)];
-  while (cursor.atWord('OR')) {
-    cursor.next();
-    items.push(parseAnd(cursor));
+class FilterParser {
+  /** How many "(" are open, to tell a stray ")" from an empty group. */
+  private depth = 0;
+
+  constructor(private readonly cursor: Cursor) {}
+
+  parse(): Filter {
+    return this.parseOr();
   }
-  return items.length === 1 ? (items[0] ?? bug('empty filter list')) : { kind: 'or', items };
-}
 
-function parseAnd(cursor: Cursor): Filter {
-  const items = [parseUnary(cursor)];
-  for (;;) {
-    if (cursor.atWord('AND')) cursor.next();
-    else if (!startsTerm(cursor.peek())) break;
-    items.push(parseUnary(cursor));
-  }
-  return items.length === 1 ? (items[0] ?? bug('empty filter list')) : { kind: 'and', items };
-}
-
-function parseUnary(cursor: Cursor): Filter {
-  if (cursor.atWord('NOT') || cursor.peek().kind === 'minus') {
-    cursor.next();
-    return { kind: 'not', item: parseUnary(cursor) };
-  }
-  return parsePrimary(cursor);
-}
-
-function parsePrimary(cursor: Cursor): Filter {
-  const token = cursor.peek();
-  if (!startsTerm(token)) fail(unexpected(token), token.pos);
-  cursor.next();
-  switch (token.kind) {
-    case 'lparen': {
-      const inner = parseOr(cursor);
-      const close = cursor.peek();
-      if (close.kind !== 'rparen') {
-        fail(`expected ")" to close "(" opened at character ${token.pos + 1}, found ${describe(close)}`, close.pos);
-      }
-      cursor.next();
-      return inner;
+  private parseOr(): Filter {
+    const items = [this.parseAnd()];
+    while (this.cursor.atWord('OR')) {
+      this.cursor.next();
+      items.push(this.parseAnd());
     }
-    case 'string':
-      return { kind: 'text', text: token.text };
-    case 'field':
-      return parseFieldFilter(cursor, token);
-    default:
-      return parseWord(token);
+    return items.length === 1 ? (items[0] ?? bug('empty filter list')) : { kind: 'or', items };
+  }
+
+  private parseAnd(): Filter {
+    const items = [this.parseUnary()];
+    for (;;) {
+      if (this.cursor.atWord('AND')) this.cursor.next();
+      else if (!startsTerm(this.cursor.peek())) break;
+      items.push(this.parseUnary());
+    }
+    return items.length === 1 ? (items[0] ?? bug('empty filter list')) : { kind: 'and', items };
+  }
+
+  private parseUnary(): Filter {
+    if (this.cursor.atWord('NOT') || this.cursor.peek().kind === 'minus') {
+      this.cursor.next();
+      return { kind: 'not', item: this.parseUnary() };
+    }
+    return this.parsePrimary();
+  }
+
+  private parsePrimary(): Filter {
+    const token = this.cursor.peek();
+    if (!startsTerm(token)) fail(this.unexpected(token), token.pos);
+    this.cursor.next();
+    switch (token.kind) {
+      case 'lparen':
+        return this.parseGroup(token);
+      case 'string':
+        return { kind: 'text', text: token.text };
+      case 'field':
+        return parseFieldFilter(this.cursor, token);
+      default:
+        return parseWord(token);
+    }
+  }
+
+  private parseGroup(open: Token): Filter {
+    this.depth++;
+    const inner = this.parseOr();
+    const close = this.cursor.peek();
+    if (close.kind !== 'rparen') {
+      fail(`expected ")" to close "(" opened at character ${open.pos + 1}, found ${describe(close)}`, close.pos);
+    }
+    this.cursor.next();
+    this.depth--;
+    return inner;
+  }
+
+  private unexpected(token: Token): string {
+    if (token.kind === 'eof') return 'expected a filter, found the end of the query';
+    if (token.kind === 'rparen' && this.depth === 0) return 'unexpected ")": there is no "(" to close';
+    if (token.kind === 'word' && (token.text === 'AND' || token.text === 'OR')) return `expected a filter before and after ${token.text}`;
+    return `expected a filter, found ${describe(token)}`;
   }
 }
 
@@ -87,11 +111,4 @@ function parseWord(token: Token): Filter {
 function startsTerm(token: Token): boolean {
   if (token.kind === 'word') return token.text !== 'AND' && token.text !== 'OR';
   return token.kind === 'string' || token.kind === 'field' || token.kind === 'lparen' || token.kind === 'minus';
-}
-
-function unexpected(token: Token): string {
-  if (token.kind === 'eof') return 'expected a filter, found the end of the query';
-  if (token.kind === 'rparen') return 'unexpected ")": there is no "(" to close';
-  if (token.kind === 'word' && (token.text === 'AND' || token.text === 'OR')) return `expected a filter before and after ${token.text}`;
-  return `expected a filter, found ${describe(token)}`;
 }

@@ -21,10 +21,13 @@ export function parseTime(text: string): ParsedTime | undefined {
   const year = Number(y), month = Number(mo), day = Number(d);
   const hour = Number(h), minute = Number(mi), second = Number(s);
   if (hour > 23 || minute > 59 || second > 59) return undefined;
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
-  const check = new Date(ms);
-  // Date.UTC rolls 2024-02-30 over to March; a round trip catches days that do not exist.
+  // setUTCFullYear, unlike Date.UTC, does not map years 0-99 to 1900-1999.
+  const check = new Date(0);
+  check.setUTCFullYear(year, month - 1, day);
+  check.setUTCHours(hour, minute, second);
+  // Dates roll 2024-02-30 over to March; a round trip catches days that do not exist.
   if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return undefined;
+  const ms = check.getTime();
   const offsetMinutes = parseOffsetMinutes(zone);
   if (offsetMinutes === undefined) return undefined;
   const subSecondNs = BigInt(fraction.padEnd(9, '0'));
