@@ -6,8 +6,11 @@ import { reject, type Draft, type Parsed } from './result.js';
 import { facilityName, pidValue, readPri } from './syslog-pri.js';
 import { scanTimestamp, wallToIso } from './timestamp.js';
 
-/** `app`, `app[pid]`, `app(sub)[pid]`, `app 1.4.1` (a version word), each followed by `:`. */
-const TAG = /([^\s[\]:]{1,64})(?: (\d[\w.]{0,31}))?(?:\[([^\]\s]{0,32})\])?:(?: |$)/y;
+/**
+ * `app`, `app[pid]`, `app(sub)[pid]`, `app 1.4.1` (a version word), or two words before `[pid]` (`-- root[2421]`,
+ * as login writes), each followed by `:`. Groups: name, version, second word, pid.
+ */
+const TAG = /([^\s[\]:]{1,64})(?: (\d[\w.]{0,31})| ([^\s[\]:]{1,64})(?=\[))?(?:\[([^\]\s]{0,32})\])?:(?: |$)/y;
 
 /**
  * Parses a line that starts with `<PRI>`: RFC 5424 when the version `1 ` follows, else RFC 3164.
@@ -46,13 +49,14 @@ export function parseRfc3164(line: string, start: number, pri: number, mc: MapCo
   if (!first.endsWith(':') && !first.includes('[')) {
     d.host = first;
     i = sp < 0 ? line.length : sp + 1;
+    while (line.charCodeAt(i) === 32) i++;
   }
   TAG.lastIndex = i;
   const tag = TAG.exec(line);
   if (tag !== null) {
-    d.service = tag[1];
+    d.service = tag[3] === undefined ? tag[1] : `${tag[1]} ${tag[3]}`;
     if (tag[2] !== undefined) meta.app_version = tag[2];
-    if (tag[3] !== undefined && tag[3].length > 0) meta.pid = pidValue(tag[3]);
+    if (tag[4] !== undefined && tag[4].length > 0) meta.pid = pidValue(tag[4]);
     i = TAG.lastIndex;
   } else if (strict) {
     return null;
