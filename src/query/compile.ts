@@ -39,10 +39,11 @@ export function compileQuery(query: Query, opts: CompileOptions): CompiledQuery 
   checkOptions(opts);
   const params = new Params();
   const nowNs = dateToEpochNs(opts.now);
+  const filter = compileFilter(query.filter, { params, nowNs });
   const bounds: string[] = [];
   if (opts.start !== undefined) bounds.push(`${column('timestamp')} >= ${timeParam({ kind: 'absolute', epochNs: dateToEpochNs(opts.start) }, nowNs, params)}`);
   if (opts.end !== undefined) bounds.push(`${column('timestamp')} < ${timeParam({ kind: 'absolute', epochNs: dateToEpochNs(opts.end) }, nowNs, params)}`);
-  const where = joinAnd([compileFilter(query.filter, { params, nowNs }), ...bounds]);
+  const where = joinAnd([filter, ...bounds]);
   const source = { relation: opts.relation, where, params };
   const plan = planPipes(query.pipes);
   const limit = chooseLimit(plan, opts);

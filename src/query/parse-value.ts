@@ -32,7 +32,13 @@ export function readFieldValue(cursor: Cursor, field: Token): FieldValue {
   if (token.kind === 'word' && token.text === 'in' && cursor.peek().kind === 'lparen' && cursor.peek().pos === token.end) {
     return readList(cursor);
   }
-  if (token.kind === 'string') return { kind: 'exact', value: { text: token.text, pos: token.pos, quoted: true } };
+  if (token.kind === 'string') {
+    // `"web 1"*` is a prefix that contains a space.
+    const star = cursor.peek();
+    const prefix = star.kind === 'word' && star.text === '*' && star.pos === token.end;
+    if (prefix) cursor.next();
+    return { kind: prefix ? 'prefix' : 'exact', value: { text: token.text, pos: token.pos, quoted: true } };
+  }
   if (token.text === '*') return { kind: 'exists', pos: token.pos };
   const star = token.text.indexOf('*');
   if (star >= 0 && star < token.text.length - 1) {

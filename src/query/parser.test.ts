@@ -18,6 +18,7 @@ test('field filters: equality, quoted values, prefixes and exists', () => {
   assert.deepEqual(filter('host:"web 1"'), { kind: 'equals', field: col('host'), value: 'web 1' });
   assert.deepEqual(filter('service:api*'), { kind: 'prefix', field: col('service'), prefix: 'api' });
   assert.deepEqual(filter('service:"api*"'), { kind: 'equals', field: col('service'), value: 'api*' }, 'quotes make * literal');
+  assert.deepEqual(filter('host:"web 1"*'), { kind: 'prefix', field: col('host'), prefix: 'web 1' });
   assert.deepEqual(filter('user_id:*'), { kind: 'exists', field: col('user_id') });
   assert.deepEqual(filter('service:in(api, "web 1")'), { kind: 'in', field: col('service'), values: ['api', 'web 1'] });
 });
