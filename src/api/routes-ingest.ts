@@ -32,7 +32,13 @@ async function decodeBody(req: FastifyRequest, body: Buffer, maxBytes: number): 
 }
 
 export function registerIngestRoutes(app: FastifyInstance, engine: Engine): void {
+  // An encapsulated scope: ingest takes every body as raw bytes (it decompresses and parses itself), other routes keep JSON parsing.
+  void app.register(async (scope) => ingestScope(scope, engine));
+}
+
+function ingestScope(app: FastifyInstance, engine: Engine): void {
   const { server } = engine.config;
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: server.maxBodyBytes }, (_req, body, done) => done(null, body));
 
   app.post<{ Querystring: { service?: string } }>('/api/v1/logs', {

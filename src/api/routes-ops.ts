@@ -30,4 +30,6 @@ export function registerOpsRoutes(app: FastifyInstance, engine: Engine): void {
   });
   app.get('/api/v1/status', async () => engineStatus(engine));
   app.post('/api/v1/admin/maintain', async () => engine.maintain());
+  // Makes every acknowledged record queryable now instead of at the next load interval.
+  app.post('/api/v1/admin/flush', async () => { await engine.flush(); return { applied_lsn: engine.store.appliedLsn }; });
 }

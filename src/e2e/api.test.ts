@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { post, getJson, startServer, tempDir, type RunningServer } from './harness.js';
+import { flush, post, getJson, startServer, tempDir, type RunningServer } from './harness.js';
 
 let server: RunningServer;
 const config = {
@@ -43,6 +43,7 @@ test('NDJSON, JSON array, JSON object, text and gzip bodies are stored alike', a
   r = await post(`${server.url}/api/v1/logs`, gzipSync(Buffer.from(JSON.stringify({ message: 'zipped', service: 'gz' }) + '\n')), { 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' });
   assert.deepEqual([r.status, r.body.accepted], [200, 1]);
 
+  await flush(server.url);
   const rows = (await q('service:checkout')).rows;
   assert.equal(rows.length, 2);
   const slow = rows.find((x) => x.message === 'payment slow');

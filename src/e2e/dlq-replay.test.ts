@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
-import { binPath, getJson, post, startServer, tempDir } from './harness.js';
+import { binPath, flush, getJson, post, startServer, tempDir } from './harness.js';
 
 const run = promisify(execFile);
 
@@ -23,6 +23,7 @@ test('records without a service wait in the dead-letter store until a default se
   try {
     const out = await run(process.execPath, [binPath, 'dlq', 'replay', '--url', server.url, '--reason', 'missing_service']);
     assert.match(out.stdout, /replayed 1 entries \(1 records stored\); 0 still failing/);
+    await flush(server.url);
     const q = await getJson<{ rows: { service: string; message: string }[] }>(`${server.url}/api/v1/query?q=${encodeURIComponent('service:legacy')}`);
     assert.deepEqual(q.body.rows.map((x) => x.message), ['who am i']);
     const again = await run(process.execPath, [binPath, 'dlq', 'replay', '--url', server.url]);

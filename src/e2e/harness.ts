@@ -53,3 +53,9 @@ export async function getJson<T = Record<string, unknown>>(url: string): Promise
   const res = await fetch(url);
   return { status: res.status, body: (await res.json()) as T };
 }
+
+/** Makes everything the server acknowledged queryable now. */
+export async function flush(url: string): Promise<void> {
+  const res = await fetch(`${url}/api/v1/admin/flush`, { method: 'POST' });
+  if (res.status !== 200) throw new Error(`flush failed: ${res.status} ${await res.text()}`);
+}

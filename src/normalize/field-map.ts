@@ -25,7 +25,7 @@ export const fieldAliases: Readonly<Record<MappedField, readonly string[]>> = {
 };
 
 const FIELDS = Object.keys(fieldAliases) as MappedField[];
-const MESSAGE = 0, LEVEL = 1, TIMESTAMP = 2;
+const MESSAGE = 0, LEVEL = 1, TIMESTAMP = 2, SERVICE = 3, USER_ID = 4, IP_ADDRESS = 5, HOST = 6, TRACE_ID = 7, SPAN_ID = 8;
 
 interface Alias { readonly slot: number; readonly rank: number }
 const flatAliases = new Map<string, Alias>();
@@ -52,11 +52,11 @@ export function isIpAddress(s: string): boolean {
 }
 
 function acceptable(slot: number, v: unknown): boolean {
-  switch (FIELDS[slot]) {
-    case 'message': return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
-    case 'level': return typeof v === 'string' || typeof v === 'number';
-    case 'timestamp': return typeof v === 'string' || typeof v === 'number' || v instanceof Date;
-    case 'ip_address': return typeof v === 'string' && isIpAddress(v);
+  switch (slot) {
+    case MESSAGE: return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+    case LEVEL: return typeof v === 'string' || typeof v === 'number';
+    case TIMESTAMP: return typeof v === 'string' || typeof v === 'number' || v instanceof Date;
+    case IP_ADDRESS: return typeof v === 'string' && isIpAddress(v);
     default: return (typeof v === 'string' && v.length > 0) || (typeof v === 'number' && Number.isFinite(v));
   }
 }
@@ -129,8 +129,10 @@ export function mapFields(obj: Record<string, unknown>, mc: MapContext, format: 
       if (nestedUsed) keep = without(keep as Record<string, unknown>, c.child);
     }
     if (keep === undefined) continue;
-    if (isPlainObject(keep) && Object.keys(keep).length === 0 && keep !== obj[key]) continue;
-    setOwn(meta ??= {}, key, keep);
+    if (keep !== obj[key] && isPlainObject(keep) && Object.keys(keep).length === 0) continue;
+    meta ??= {};
+    if (key === '__proto__') setOwn(meta, key, keep);
+    else meta[key] = keep;
   }
   return {
     ok: true,
@@ -138,12 +140,12 @@ export function mapFields(obj: Record<string, unknown>, mc: MapContext, format: 
     message: m === undefined ? (messageFallback ?? '') : text(m.value).trim(),
     timestamp,
     level,
-    service: pick(best, 3),
-    user_id: pick(best, 4),
-    ip_address: pick(best, 5),
-    host: pick(best, 6),
-    trace_id: pick(best, 7),
-    span_id: pick(best, 8),
+    service: pick(best, SERVICE),
+    user_id: pick(best, USER_ID),
+    ip_address: pick(best, IP_ADDRESS),
+    host: pick(best, HOST),
+    trace_id: pick(best, TRACE_ID),
+    span_id: pick(best, SPAN_ID),
     metadata: meta,
   };
 }

@@ -23,7 +23,12 @@ function statusLevel(status: number): Level {
  * (anything after goes to metadata.extra). The message is the request line. Null when the shape does not fit.
  */
 export function parseAccessLog(line: string, mc: MapContext): Parsed | null {
-  if (line.indexOf(' [') < 0) return null;
+  let sp = -1;
+  for (let k = 0; k < 3; k++) { // cheap pre-check: the fourth token opens the [time]
+    sp = line.indexOf(' ', sp + 1);
+    if (sp < 0) return null;
+  }
+  if (line.charCodeAt(sp + 1) !== 91) return null;
   const m = ACCESS.exec(line);
   if (m === null) return null;
   const [, client = '', ident = '-', user = '-', time = '', rawRequest = '', status = '-', bytes = '-', referer, agent, rest = ''] = m;

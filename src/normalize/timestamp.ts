@@ -64,6 +64,12 @@ function toUtc(w: WallTime, year: number, zone: Zone): number {
   return w.offsetMinutes === null ? localToUtcSeconds(zone, local) : local - w.offsetMinutes * 60;
 }
 
+/** True when `s` is already exactly what formatUtc would write (`yyyy-MM-ddTHH:mm:ss[.f]Z`), so it can be reused. */
+function isCanonical(s: string, w: WallTime): boolean {
+  return w.offsetMinutes === 0 && s.charCodeAt(s.length - 1) === 90 && s.charCodeAt(10) === 84 && s.charCodeAt(4) === 45
+    && s.length === (w.fraction.length === 0 ? 20 : 21 + w.fraction.length) && s.charCodeAt(19) !== 44;
+}
+
 let lastZoneName = 'UTC';
 let lastZone: Zone = resolveZone('UTC');
 
@@ -91,7 +97,9 @@ export function timestampToIso(value: unknown, zone: Zone, receivedAt: Date): st
       if (m) return epochToIso(m[1] ?? '', m[2] ?? '');
     }
     const w = scanTimestamp(s, 0, true);
-    return w !== null && w.end === s.length ? wallToIso(w, zone, receivedAt) : null;
+    if (w === null || w.end !== s.length) return null;
+    const iso = wallToIso(w, zone, receivedAt);
+    return iso !== null && isCanonical(s, w) ? s : iso;
   }
   if (typeof value === 'number') return epochNumberToIso(value);
   if (value instanceof Date) {
