@@ -4,7 +4,7 @@ import { fail } from './cursor.js';
 import { joinAnd } from './compile-filter.js';
 import { fieldType } from './fields.js';
 import type { Plan } from './plan.js';
-import { column, ident, levelRank, numberSql, textSql, timeText, type Params, type Source } from './sql.js';
+import { column, ident, levelAtRank, levelRank, numberSql, textSql, timeText, type Params, type Source } from './sql.js';
 
 /** One output column: its public name, the SQL computing it in the inner query, and how to order and print it. */
 interface Output {
@@ -67,7 +67,11 @@ function aggregateOutput(a: Aggregate, params: Params): Output {
   if (a.fn === 'min' || a.fn === 'max') {
     // Columns keep their own order (times, text); metadata values are compared as numbers.
     if (number !== undefined) return out(`${a.fn}(${number})`);
-    return out(`${a.fn}(${textSql(a.field.field, params)})`, fieldType(a.field.field) === 'time' ? 'time' : 'plain');
+    const type = fieldType(a.field.field);
+    const value = textSql(a.field.field, params);
+    // The most severe level is max(level), not the alphabetically last one.
+    if (type === 'level') return out(levelAtRank(`${a.fn}(${levelRank(value)})`), 'level');
+    return out(`${a.fn}(${value})`, type === 'time' ? 'time' : 'plain');
   }
   if (number === undefined) {
     fail(`this aggregate needs a number, and ${a.field.name} is ${fieldType(a.field.field)}: use lsn or a metadata field`, a.field.pos);

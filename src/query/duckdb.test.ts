@@ -205,6 +205,7 @@ test('stats aggregates: count_distinct, min, max, avg, sum and percentiles', asy
 test('stats without by gives one row, even when nothing matches', async () => {
   assert.deepEqual((await run('nomatchatall | stats count()')).rows, [{ count: 0 }]);
   assert.deepEqual((await run('level:fatal | stats count() as fatal')).rows, [{ fatal: fx.rows.filter((r) => r.level === 'FATAL').length }]);
+  assert.deepEqual((await run('level:<error | stats min(level), max(level)')).rows, [{ min_level: 'TRACE', max_level: 'WARN' }], 'by severity, not alphabetically');
 });
 
 test('histogram counts per bucket, oldest first, optionally by a field', async () => {

@@ -23,7 +23,3 @@ export function parseDuration(text: string): bigint | undefined {
   }
   return total;
 }
-
-export function isDuration(text: string): boolean {
-  return DURATION.test(text);
-}

@@ -102,7 +102,6 @@ test('random query text either fails with a QueryError or runs without a databas
     await assert.doesNotReject(executeQuery(fx.connection, compiled), `${JSON.stringify(text)} -> ${compiled.sql}`);
     ran++;
   }
-  console.log(`ran ${ran}`);
   assert.ok(ran > 100, `only ${ran} of 400 random queries compiled`);
   await assertTablesIntact();
 });

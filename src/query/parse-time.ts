@@ -86,7 +86,10 @@ function readPoint(value: ValueText): Point {
     return { start: { kind: 'ago', ns }, end: undefined };
   }
   const time = parseTime(value.text);
-  if (time === undefined) fail(`expected ${EXPECTED_POINT}, found "${value.text}"`, value.pos);
+  if (time === undefined) {
+    const hint = parseDuration(value.text) === undefined ? '' : `; for a time relative to now write now-${value.text}`;
+    fail(`expected ${EXPECTED_POINT}, found "${value.text}"${hint}`, value.pos);
+  }
   return time.dateOnly ? dayPoint(time.epochNs) : { start: { kind: 'absolute', epochNs: time.epochNs }, end: undefined };
 }
 

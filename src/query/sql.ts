@@ -65,8 +65,17 @@ export function orderSql(field: Field, desc: boolean, params: Params): string[] 
   return [`${column(field.column)} ${dir}`];
 }
 
+/** Levels from least to most severe, as a SQL list literal (constants from the model, never user text). */
+const LEVEL_LIST = `[${LEVELS.map((level) => `'${level}'`).join(', ')}]`;
+
+/** A level's severity, 1 (TRACE) to 6 (FATAL). */
 export function levelRank(expr: string): string {
-  return `list_position([${LEVELS.map((level) => `'${level}'`).join(', ')}], ${expr})`;
+  return `list_position(${LEVEL_LIST}, ${expr})`;
+}
+
+/** The level with a given severity: the inverse of levelRank. */
+export function levelAtRank(expr: string): string {
+  return `list_extract(${LEVEL_LIST}, ${expr})`;
 }
 
 /** A TIMESTAMP_NS as RFC 3339 text with up to nanosecond precision ('2024-01-02T03:04:05.123456789Z'). */
