@@ -13,7 +13,7 @@ export function compileFilter(filter: Filter, ctx: FilterContext): string {
   const { params } = ctx;
   switch (filter.kind) {
     case 'all': return 'TRUE';
-    case 'and': return `(${filter.items.map((item) => compileFilter(item, ctx)).join(' AND ')})`;
+    case 'and': return joinAnd(filter.items.map((item) => compileFilter(item, ctx)));
     case 'or': return `(${filter.items.map((item) => compileFilter(item, ctx)).join(' OR ')})`;
     // `-user_id:u1` must keep records without a user_id, where the inner comparison is NULL.
     case 'not': return `(NOT coalesce(${compileFilter(filter.item, ctx)}, FALSE))`;
