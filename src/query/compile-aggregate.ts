@@ -1,5 +1,5 @@
 // stats, histogram and top: a grouped inner query, then an outer one that names, orders, limits and formats.
-import type { Aggregate, AggregatingPipe, FieldRef, HistogramPipe } from './ast.js';
+import type { Aggregate, AggregatingPipe, FieldRef, HistogramPipe, NameRef } from './ast.js';
 import { fail } from './cursor.js';
 import { joinAnd } from './compile-filter.js';
 import { fieldType } from './fields.js';
@@ -14,38 +14,42 @@ interface Output {
   type: 'time' | 'level' | 'plain';
 }
 
+/** An output once placed in the inner query, where it is the column `inner` ("c0", "c1", ...). */
+type Placed = Output & { inner: string };
+
 export function compileAggregate(pipe: AggregatingPipe, plan: Plan, source: Source, limit: number): { sql: string; columns: string[] } {
   const { params } = source;
   const keys = pipe.kind === 'histogram' ? histogramKeys(pipe, params) : pipe.by.map((ref) => keyOutput(ref, params));
-  const values = pipe.kind === 'stats' ? pipe.aggregates.map((a) => aggregateOutput(a, params)) : [{ name: 'count', pos: pipe.pos, sql: 'count(*)', type: 'plain' as const }];
-  const outputs = [...keys, ...values];
+  const values = pipe.kind === 'stats' ? pipe.aggregates.map((a) => aggregateOutput(a, params)) : [countOutput(pipe.pos)];
+  const outputs: Placed[] = [...keys, ...values].map((o, i) => ({ ...o, inner: ident(`c${i}`) }));
   checkUnique(outputs);
-  const inner = (i: number): string => ident(`c${i}`);
   // top leaves out records without a value: "the 10 most common user_id" should not start with "no user".
   const where = pipe.kind === 'top' ? joinAnd([source.where, ...keys.map((key) => `${key.sql} IS NOT NULL`)]) : source.where;
-  const groupBy = keys.length === 0 ? '' : ` GROUP BY ${keys.map((_, i) => inner(i)).join(', ')}`;
-  const innerSql = `SELECT ${outputs.map((o, i) => `${o.sql} AS ${inner(i)}`).join(', ')} FROM ${source.relation} WHERE ${where}${groupBy}`;
+  const groupBy = keys.length === 0 ? '' : ` GROUP BY ${outputs.slice(0, keys.length).map((o) => o.inner).join(', ')}`;
+  const innerSql = `SELECT ${outputs.map((o) => `${o.sql} AS ${o.inner}`).join(', ')} FROM ${source.relation} WHERE ${where}${groupBy}`;
 
-  const indexOf = (name: string, pos: number): number => {
-    const i = outputs.findIndex((o) => o.name === name);
-    if (i < 0) fail(`no column "${name}" in the ${pipe.kind} output; its columns are ${outputs.map((o) => o.name).join(', ')}`, pos);
-    return i;
-  };
-  const orderTerm = (i: number, desc: boolean): string => {
-    const expr = outputs[i]?.type === 'level' ? levelRank(inner(i)) : inner(i);
-    return `${expr} ${desc ? 'DESC' : 'ASC'} NULLS LAST`;
-  };
-  const order = plan.sort?.keys.map((key) => orderTerm(indexOf(key.name, key.pos), key.desc)) ?? defaultOrder(pipe, keys.length).map(([i, desc]) => orderTerm(i, desc));
-  const shown = plan.fields?.names.map((ref) => indexOf(ref.name, ref.pos)) ?? outputs.map((_, i) => i);
-  const select = shown.map((i) => `${outputs[i]?.type === 'time' ? timeText(inner(i)) : inner(i)} AS ${ident(outputs[i]?.name ?? '')}`);
+  const find = (ref: NameRef): Placed => outputs.find((o) => o.name === ref.name)
+    ?? fail(`no column "${ref.name}" in the ${pipe.kind} output; its columns are ${outputs.map((o) => o.name).join(', ')}`, ref.pos);
+  const order = plan.sort?.keys.map((key) => orderTerm(find(key), key.desc)) ?? defaultOrder(pipe, outputs, keys.length);
+  const shown = plan.fields?.names.map(find) ?? outputs;
+  const select = shown.map((o) => `${o.type === 'time' ? timeText(o.inner) : o.inner} AS ${ident(o.name)}`);
   const sql = `SELECT ${select.join(', ')} FROM (${innerSql}) AS grouped ORDER BY ${order.join(', ')} LIMIT ${params.add(limit)}`;
-  return { sql, columns: shown.map((i) => outputs[i]?.name ?? '') };
+  return { sql, columns: shown.map((o) => o.name) };
+}
+
+function orderTerm(o: Placed, desc: boolean): string {
+  return `${o.type === 'level' ? levelRank(o.inner) : o.inner} ${desc ? 'DESC' : 'ASC'} NULLS LAST`;
 }
 
 /** stats: largest first value first; top: most frequent first; histogram: oldest bucket first. Keys break ties. */
-function defaultOrder(pipe: AggregatingPipe, keyCount: number): [number, boolean][] {
-  const keys: [number, boolean][] = Array.from({ length: keyCount }, (_, i) => [i, false]);
-  return pipe.kind === 'histogram' ? keys : [[keyCount, true], ...keys];
+function defaultOrder(pipe: AggregatingPipe, outputs: readonly Placed[], keyCount: number): string[] {
+  const keys = outputs.slice(0, keyCount).map((o) => orderTerm(o, false));
+  const first = outputs[keyCount];
+  return pipe.kind === 'histogram' || first === undefined ? keys : [orderTerm(first, true), ...keys];
+}
+
+function countOutput(pos: number): Output {
+  return { name: 'count', pos, sql: 'count(*)', type: 'plain' };
 }
 
 function histogramKeys(pipe: HistogramPipe, params: Params): Output[] {
