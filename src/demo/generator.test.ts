@@ -113,11 +113,14 @@ test('invalid options are config errors naming the key', () => {
   assert.throws(() => createGenerator(opts({ format: 'xml' as 'json' })), (e) => e instanceof ConfigError && e.key === 'demo.format');
 });
 
-test('produced and timeMs follow the lines', () => {
+test('produced, timeMs and lastService follow the lines', () => {
   const g = createGenerator(opts());
   assert.equal(g.produced, 0);
   assert.equal(g.timeMs, START.getTime());
-  const line = g.next();
-  assert.equal(g.produced, 1);
-  assert.equal(Date.parse((JSON.parse(line) as JsonLine).timestamp), Math.floor(g.timeMs));
+  for (let i = 1; i <= 100; i++) {
+    const o = JSON.parse(g.next()) as JsonLine;
+    assert.equal(g.produced, i);
+    assert.equal(Date.parse(o.timestamp), Math.floor(g.timeMs));
+    assert.equal(g.lastService, o.service);
+  }
 });

@@ -29,6 +29,11 @@ export interface Generator {
   readonly timeMs: number;
   /** Incidents that have begun so far: the ground truth for anomaly detectors. */
   readonly incidents: readonly Incident[];
+  /**
+   * The service that wrote the last line. Access-log and plain-text lines do not name their service; a source
+   * passes this as the per-line default, as a real collector knows which file or app a line came from.
+   */
+  readonly lastService: string;
 }
 
 export const DEFAULT_SERVICES = 12;
@@ -57,6 +62,7 @@ function validate(opts: GeneratorOptions): void {
 class DemoGenerator implements Generator {
   produced = 0;
   timeMs: number;
+  lastService = '';
   private readonly rng: Rng;
   private readonly fleet: readonly FleetService[];
   private readonly pickService: Weighted<FleetService>;
@@ -128,6 +134,7 @@ class DemoGenerator implements Generator {
       durationMs: ctx.durationMs, status: ctx.status, method: ctx.method, path: ctx.pathText, bytes: ctx.bytes,
     };
     this.produced++;
+    this.lastService = spec.name;
     return formatLine(event, this.mixed ? spec.format : 'json', rng);
   }
 
