@@ -6,7 +6,7 @@ import { ConfigError, errorMessage } from './errors.js';
 
 export interface Config {
   dataDir: string;
-  server: { host: string; port: number; maxBodyBytes: number; maxDecompressedBytes: number; maxPendingBytes: number; retryAfterSeconds: number };
+  server: { host: string; port: number; ingestWorkers: number; maxBodyBytes: number; maxDecompressedBytes: number; maxPendingBytes: number; retryAfterSeconds: number };
   normalize: { maxLineBytes: number; maxFields: number; maxDepth: number; defaultTimezone: string; defaultService: string | null; maxDeadLetterBytes: number };
   wal: { fsync: boolean; groupCommitMs: number; segmentMaxBytes: number; flushIntervalMs: number };
   store: { threads: number; memoryLimit: string; retentionDays: number; maxTotalBytes: number; sealAfterHours: number; maintenanceIntervalMs: number };
@@ -25,6 +25,7 @@ export const configSchema = {
   server: obj({
     host: { type: 'string', default: '127.0.0.1' },
     port: { type: 'integer', minimum: 0, maximum: 65535, default: 8080 },
+    ingestWorkers: { type: 'integer', minimum: 0, maximum: 64, default: 2 },
     maxBodyBytes: int(1024, 16 * 1024 * 1024),
     maxDecompressedBytes: int(1024, 64 * 1024 * 1024),
     maxPendingBytes: int(1024 * 1024, 256 * 1024 * 1024),

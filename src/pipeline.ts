@@ -4,7 +4,10 @@ import { pino, type Logger } from 'pino';
 import type { Config } from './config.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { schemaValidators } from './model/schemas.js';
-import { Intake, type DeadLetter, type IntakeContext, type IntakeResult } from './intake/intake.js';
+import { Intake, type DeadLetter, type IntakeContext } from './intake/intake.js';
+import { IntakePool } from './intake/pool.js';
+import type { SerializedBatch } from './intake/serialize.js';
+import { checkNormalizeOptions } from './normalize/index.js';
 import { LogStore } from './store/log-store.js';
 import { Wal } from './store/wal.js';
 import { WritePath, type WriteResult } from './store/write-path.js';
@@ -13,6 +16,8 @@ import { rejectReasons } from './normalize/reasons.js';
 import { listDeadLetters, markReplay, type DeadLetterFilter } from './store/dead-letters.js';
 
 export interface IngestSummary extends WriteResult { skipped: number; reasons: Record<string, number> }
+
+const emptySummary = (): IngestSummary => ({ accepted: 0, rejected: 0, firstLsn: 0, lastLsn: 0, skipped: 0, reasons: {} });
 
 /** Everything a running logsift has; api/, cli/ and tests talk to this, never to the stages' internals. */
 export class Engine {
@@ -27,6 +32,7 @@ export class Engine {
     readonly store: LogStore,
     readonly writePath: WritePath,
     readonly intake: Intake,
+    readonly pool: IntakePool,
     /** Injected clock: tests pass a fixed one. */
     readonly now: () => Date,
   ) {}
@@ -41,8 +47,10 @@ export class Engine {
     await recoverSeal(store);
     const { wal, existing, corrupt } = await Wal.open(join(dataDir, 'wal'), config.wal);
     const writePath = new WritePath(wal, store, metrics, log, { flushIntervalMs: config.wal.flushIntervalMs, maxPendingBytes: config.server.maxPendingBytes, maxDeadLetterBytes: config.normalize.maxDeadLetterBytes }, { segments: existing });
+    checkNormalizeOptions(config.normalize);
     const intake = new Intake(config.normalize, schemaValidators().log);
-    const engine = new Engine(config, log, metrics, store, writePath, intake, opts.now ?? (() => new Date()));
+    const pool = new IntakePool({ normalize: config.normalize, maxDeadLetterBytes: config.normalize.maxDeadLetterBytes }, config.server.ingestWorkers);
+    const engine = new Engine(config, log, metrics, store, writePath, intake, pool, opts.now ?? (() => new Date()));
     if (existing.length > 0) log.info({ segments: existing.length, appliedLsn: store.appliedLsn }, 'replaying write-ahead log');
     if (corrupt.length > 0) {
       log.warn({ lines: corrupt.length }, 'write-ahead log held unreadable lines; they are moved to the dead-letter store');
@@ -57,28 +65,35 @@ export class Engine {
     return engine;
   }
 
-  /** Ingests a body of lines (NDJSON, text, mixed formats). Resolves after the batch is durable. */
-  ingestLines(body: Buffer, ctx: IntakeContext): Promise<IngestSummary> {
+  /**
+   * Ingests a body: `lines` is newline-separated records in any mix of formats, `json` one JSON object or an array.
+   * Normalization runs on the intake workers; resolves after the batch is durable. For a JSON body that does not
+   * parse, the body is kept whole as one dead letter and `jsonError` says why.
+   */
+  async ingest(kind: 'lines' | 'json', body: Buffer, ctx: IntakeContext): Promise<IngestSummary & { jsonError?: string }> {
     this.metrics.ingestBytes.inc({ source: ctx.source }, body.length);
-    return this.commit(this.intake.lines(body, ctx), ctx);
+    const out = await this.pool.run({ kind, body, receivedAtMs: ctx.receivedAt.getTime(), source: ctx.source, ...(ctx.service ? { service: ctx.service } : {}) });
+    if (!out.ok) {
+      if (body.length > this.config.normalize.maxDeadLetterBytes) return { ...emptySummary(), jsonError: out.jsonError };
+      const s = await this.deadLetterBody(body, { reason: 'unparseable', error: `cannot parse JSON body: ${out.jsonError}` }, ctx);
+      return { ...s, jsonError: out.jsonError };
+    }
+    return this.commit(out.batch, ctx.source);
   }
 
-  /** Ingests parsed JSON values (array elements or one object). */
-  ingestObjects(values: readonly unknown[], ctx: IntakeContext, bytes: number): Promise<IngestSummary> {
-    this.metrics.ingestBytes.inc({ source: ctx.source }, bytes);
-    return this.commit(this.intake.objects(values, ctx), ctx);
+  /** Bytes handed to intake and not yet durable: part of the backpressure decision. */
+  overloaded(): string | undefined {
+    return this.writePath.overloaded(this.pool.pendingBytes);
   }
 
   /** Dead-letters a whole body that could not be split into records (e.g. truncated JSON). */
   deadLetterBody(body: Buffer, dl: Omit<DeadLetter, 'raw'>, ctx: IntakeContext): Promise<IngestSummary> {
-    return this.commit({ records: [], deadLetters: [{ ...dl, raw: body }], skipped: 0 }, ctx);
+    return this.writePath.write([], [{ ...dl, raw: body }], ctx.source, ctx.receivedAt).then((w) => ({ ...w, skipped: 0, reasons: { [dl.reason]: 1 } }));
   }
 
-  private async commit(r: IntakeResult, ctx: IntakeContext): Promise<IngestSummary> {
-    const w = await this.writePath.write(r.records, r.deadLetters, ctx.source, ctx.receivedAt);
-    const reasons: Record<string, number> = {};
-    for (const d of r.deadLetters) reasons[d.reason] = (reasons[d.reason] ?? 0) + 1;
-    return { ...w, skipped: r.skipped, reasons };
+  private async commit(batch: SerializedBatch, source: string): Promise<IngestSummary> {
+    const w = await this.writePath.append(batch, source);
+    return { ...w, skipped: batch.skipped, reasons: batch.reasons };
   }
 
   /**
@@ -139,6 +154,7 @@ export class Engine {
     if (this.closed) return;
     this.closed = true;
     if (this.maintenanceTimer) clearInterval(this.maintenanceTimer);
+    await this.pool.close();
     await this.writePath.close();
     await this.store.close();
   }

@@ -43,7 +43,7 @@ function ingestScope(app: FastifyInstance, engine: Engine): void {
 
   app.post<{ Querystring: { service?: string } }>('/api/v1/logs', {
     onRequest: async () => {
-      const why = engine.writePath.overloaded();
+      const why = engine.overloaded();
       if (why) {
         engine.metrics.overloaded.inc({ reason: why });
         throw new HttpError(429, 'http_overloaded', `the write path is behind (${why}); retry after ${server.retryAfterSeconds}s`, server.retryAfterSeconds);
@@ -60,24 +60,12 @@ function ingestScope(app: FastifyInstance, engine: Engine): void {
     const body = await decodeBody(req, raw, server.maxDecompressedBytes);
     const service = typeof req.query.service === 'string' && req.query.service.length > 0 ? req.query.service : undefined;
     const ctx = { receivedAt: engine.now(), source: 'http', ...(service ? { service } : {}) };
-    let summary;
-    if (type === 'application/json') {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(body.toString('utf8'));
-      } catch (err) {
-        const max = engine.config.normalize.maxDeadLetterBytes;
-        if (body.length > max) {
-          throw new HttpError(400, 'http_bad_request', `cannot parse JSON body: ${(err as Error).message}; nothing from it was stored (the body is over normalize.maxDeadLetterBytes, ${max} bytes, so it was not kept in the dead-letter store)`);
-        }
-        // Nothing is lost: the body is kept verbatim in the dead-letter store, and the client is told why.
-        const s = await engine.deadLetterBody(body, { reason: 'unparseable', error: `cannot parse JSON body: ${(err as Error).message}` }, ctx);
-        throw new HttpError(400, 'http_bad_request', `cannot parse JSON body: ${(err as Error).message}; the body was kept in the dead-letter store (${s.rejected} entry)`);
-      }
-      const values = Array.isArray(parsed) ? parsed : [parsed];
-      summary = await engine.ingestObjects(values, ctx, body.length);
-    } else {
-      summary = await engine.ingestLines(body, ctx);
+    const summary = await engine.ingest(type === 'application/json' ? 'json' : 'lines', body, ctx);
+    if (summary.jsonError !== undefined) {
+      const kept = summary.rejected > 0
+        ? 'the body was kept in the dead-letter store (reason unparseable)'
+        : `nothing from it was stored (the body is over normalize.maxDeadLetterBytes, ${engine.config.normalize.maxDeadLetterBytes} bytes, so it was not kept in the dead-letter store)`;
+      throw new HttpError(400, 'http_bad_request', `cannot parse JSON body: ${summary.jsonError}; ${kept}`);
     }
     return { accepted: summary.accepted, rejected: summary.rejected, skipped: summary.skipped, rejected_by_reason: summary.reasons };
   });

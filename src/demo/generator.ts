@@ -2,7 +2,7 @@
 import { ConfigError } from '../errors.js';
 import { buildFleet, pickTemplate, type FleetService } from './fleet.js';
 import { formatLine, type DemoEvent } from './formats.js';
-import { bruteForceUser, IncidentSchedule, type Incident } from './incidents.js';
+import { bruteForceUser, IncidentSchedule, type Effect, type Incident } from './incidents.js';
 import { Rng, Weighted } from './prng.js';
 import { SERVICES } from './services.js';
 import { LineContext, render, type Template } from './template.js';
@@ -92,38 +92,20 @@ class DemoGenerator implements Generator {
   }
 
   next(): string {
+    const fx = this.advanceClock();
+    const { svc, template, attacker } = this.chooseLine(fx);
     const rng = this.rng;
-    // Extra incident lines raise the rate; the effect of the previous line sets this gap (an instant's lag).
-    this.timeMs += rng.exponential(this.meanGapMs / this.rateFactor);
-    const fx = this.schedule.effectAt(this.timeMs);
-    const extra = fx === undefined ? 0 : fx.extraLinesPerSecond;
-    this.rateFactor = 1 + extra / this.linesPerSecond;
-    let svc: FleetService;
-    let template: Template;
-    let attackerIp: string | undefined;
-    const injected = fx !== undefined && extra > 0 && rng.chance(extra / (this.linesPerSecond + extra)) ? rng.pick(fx.inject) : undefined;
-    if (injected !== undefined) {
-      svc = injected.service;
-      template = injected.template ?? pickTemplate(svc, rng);
-      attackerIp = fx?.attackerIp;
-    } else {
-      svc = this.pickService.pick(rng);
-      // A silent service's share goes to the others; the loop ends because a silence needs three services.
-      while (fx?.silent === true && svc === fx.service) svc = this.pickService.pick(rng);
-      template = fx?.swap !== undefined && svc === fx.service && rng.chance(fx.swapP) ? fx.swap : pickTemplate(svc, rng);
-    }
-
     const ctx = this.ctx;
+    const spec = svc.spec;
     const host = rng.pick(svc.hosts);
     ctx.reset(svc.context, host.name, fx !== undefined && svc === fx.service ? fx.latencyFactor : 1);
-    if (attackerIp !== undefined) {
-      ctx.ip = attackerIp;
+    if (attacker) {
+      ctx.ip = fx?.attackerIp;
       ctx.userId = bruteForceUser(rng);
     }
     ctx.statusChoices = template.status;
     const message = render(template, ctx);
     if (template.status !== undefined) ctx.httpStatus();
-    const spec = svc.spec;
     if (ctx.userId === undefined && spec.userShare > 0 && rng.chance(spec.userShare)) ctx.user();
     if (ctx.ip === undefined && spec.clientFacing) ctx.clientIp();
     const traced = spec.traced > 0 && rng.chance(spec.traced);
@@ -136,6 +118,30 @@ class DemoGenerator implements Generator {
     this.produced++;
     this.lastService = spec.name;
     return formatLine(event, this.mixed ? spec.format : 'json', rng);
+  }
+
+  /** Moves the simulated clock to the next line and returns the incident effect active then. */
+  private advanceClock(): Effect | undefined {
+    // Incident lines come on top of normal traffic, so they raise the rate; the effect at the previous line sets
+    // this gap, a lag of one line at an incident's edges.
+    this.timeMs += this.rng.exponential(this.meanGapMs / this.rateFactor);
+    const fx = this.schedule.effectAt(this.timeMs);
+    this.rateFactor = 1 + (fx === undefined ? 0 : fx.extraLinesPerSecond) / this.linesPerSecond;
+    return fx;
+  }
+
+  /** Which service writes the next line, with which template; `attacker` marks a brute-force attempt. */
+  private chooseLine(fx: Effect | undefined): { svc: FleetService; template: Template; attacker: boolean } {
+    const rng = this.rng;
+    if (fx !== undefined && fx.extraLinesPerSecond > 0 && rng.chance(1 - 1 / this.rateFactor)) {
+      const { service, template } = rng.pick(fx.inject);
+      return { svc: service, template: template ?? pickTemplate(service, rng), attacker: fx.attackerIp !== undefined };
+    }
+    let svc = this.pickService.pick(rng);
+    // A silent service's share goes to the others; the loop ends because a silence needs three services.
+    while (fx?.silent === true && svc === fx.service) svc = this.pickService.pick(rng);
+    const swap = fx?.swap !== undefined && svc === fx.service && rng.chance(fx.swapP);
+    return { svc, template: swap && fx?.swap !== undefined ? fx.swap : pickTemplate(svc, rng), attacker: false };
   }
 
   /** Half the lines continue a recent trace, so one request shows up across services. */

@@ -3,7 +3,7 @@
 /** Earliest accepted instant: 1970-01-01T00:00:00Z. */
 export const MIN_EPOCH_SECONDS = 0;
 /** First rejected instant: 2263-01-01T00:00:00Z (accepted years are 1970..2262, the int64-nanosecond range). */
-export const MAX_EPOCH_SECONDS_EXCLUSIVE = 9_183_110_400;
+export const MAX_EPOCH_SECONDS_EXCLUSIVE = 9_246_182_400;
 
 /** Days since 1970-01-01 of a civil date (month 1..12). Howard Hinnant's days_from_civil. */
 export function daysFromCivil(year: number, month: number, day: number): number {

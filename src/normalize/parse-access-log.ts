@@ -7,6 +7,7 @@ import { scanTimestamp, wallToIso } from './timestamp.js';
 // Each group is delimited by a character it cannot contain, so matching is linear (no backtracking blow-up).
 const ACCESS = /^(\S+) (\S+) (\S+) \[([^\]]{1,64})\] "((?:[^"\\]|\\.)*)" (\d{3}|-) (\d+|-)(?: "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)")?(.*)$/;
 const QUOTED_ESCAPE = /\\(["\\])/g;
+const METHOD = /^[A-Z][A-Z_-]{0,19}$/;
 
 function unquote(s: string): string {
   return s.includes('\\') ? s.replace(QUOTED_ESCAPE, '$1') : s;
@@ -38,7 +39,7 @@ export function parseAccessLog(line: string, mc: MapContext): Parsed | null {
   const request = unquote(rawRequest);
   const meta: Record<string, unknown> = {};
   const parts = request.split(' ');
-  if ((parts.length === 3 || parts.length === 2) && parts[0] !== '' && parts[1] !== '') {
+  if ((parts.length === 3 || parts.length === 2) && METHOD.test(parts[0] ?? '') && parts[1] !== '') {
     meta.method = parts[0];
     meta.path = parts[1];
     if (parts[2] !== undefined) meta.protocol = parts[2];

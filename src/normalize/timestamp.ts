@@ -41,21 +41,28 @@ function epochNumberToIso(n: number): string | null {
 /**
  * A scanned wall time to RFC 3339 UTC, or null when a field is out of range or the year is outside 1970..2262.
  * Without a written zone the reading is taken in `zone`. Without a year, the year of `receivedAt`
- * is used, or the one before when that would put the instant more than a day after `receivedAt`.
+ * is used, or the one before when that would put the instant more than a day after `receivedAt`
+ * (and a January date goes to the next year when that is still within a day of `receivedAt`).
  */
 export function wallToIso(w: WallTime, zone: Zone, receivedAt: Date): string | null {
-  if (w.month < 1 || w.month > 12 || w.day < 1 || w.hour > 23 || w.minute > 59 || w.second > 59) return null;
+  const utc = wallToUtcSeconds(w, zone, receivedAt);
+  return Number.isNaN(utc) ? null : formatUtc(utc, w.fraction);
+}
+
+/** wallToIso's instant as whole UTC seconds (the fraction stays in w.fraction), NaN when invalid. */
+function wallToUtcSeconds(w: WallTime, zone: Zone, receivedAt: Date): number {
+  if (w.month < 1 || w.month > 12 || w.day < 1 || w.hour > 23 || w.minute > 59 || w.second > 59) return NaN;
   let utc: number;
   if (w.year === 0) {
     const limit = Math.floor(receivedAt.getTime() / 1000) + ONE_DAY_SECONDS;
     const year = receivedAt.getUTCFullYear();
-    utc = toUtc(w, year, zone);
+    const next = w.month === 1 ? toUtc(w, year + 1, zone) : NaN; // New Year: sender clock a little ahead
+    utc = next <= limit ? next : toUtc(w, year, zone);
     if (Number.isNaN(utc) || utc > limit) utc = toUtc(w, year - 1, zone);
   } else {
     utc = toUtc(w, w.year, zone);
   }
-  if (Number.isNaN(utc) || utc < MIN_EPOCH_SECONDS || utc >= MAX_EPOCH_SECONDS_EXCLUSIVE) return null;
-  return formatUtc(utc, w.fraction);
+  return utc >= MIN_EPOCH_SECONDS && utc < MAX_EPOCH_SECONDS_EXCLUSIVE ? utc : NaN;
 }
 
 function toUtc(w: WallTime, year: number, zone: Zone): number {
@@ -98,8 +105,9 @@ export function timestampToIso(value: unknown, zone: Zone, receivedAt: Date): st
     }
     const w = scanTimestamp(s, 0, true);
     if (w === null || w.end !== s.length) return null;
-    const iso = wallToIso(w, zone, receivedAt);
-    return iso !== null && isCanonical(s, w) ? s : iso;
+    const utc = wallToUtcSeconds(w, zone, receivedAt);
+    if (Number.isNaN(utc)) return null;
+    return isCanonical(s, w) ? s : formatUtc(utc, w.fraction);
   }
   if (typeof value === 'number') return epochNumberToIso(value);
   if (value instanceof Date) {

@@ -13,7 +13,7 @@ export interface WalOptions {
   segmentMaxBytes: number;
 }
 
-interface Pending { chunks: string[]; bytes: number; lastLsn: number; waiters: { resolve: () => void; reject: (e: Error) => void }[] }
+interface Pending { chunks: Buffer[]; bytes: number; lastLsn: number; waiters: { resolve: () => void; reject: (e: Error) => void }[] }
 
 /** A sealed segment file waiting to be loaded into the store. */
 export interface Segment { path: string; seq: number; bytes: number; /** Highest LSN written to it (0 when none). */ lastLsn: number }
@@ -81,12 +81,13 @@ export class Wal {
   }
 
   /** Appends complete NDJSON lines (each ending in \n). Resolves once durable. */
-  append(text: string, lastLsn: number): Promise<void> {
+  append(data: Buffer | string, lastLsn: number): Promise<void> {
     if (this.closed) return Promise.reject(new WalError('cannot append to the write-ahead log: it is closed'));
     const p = new Promise<void>((resolve, reject) => this.pending.waiters.push({ resolve, reject }));
-    this.pending.chunks.push(text);
+    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    this.pending.chunks.push(buf);
     this.pending.lastLsn = lastLsn;
-    this.pending.bytes += Buffer.byteLength(text);
+    this.pending.bytes += buf.length;
     this.stats.appends++;
     this.schedule();
     return p;
@@ -120,7 +121,7 @@ export class Wal {
   private async writeBatch(batch: Pending): Promise<void> {
     const fh = this.fh;
     if (!fh) throw new WalError('BUG: no open segment');
-    const buf = Buffer.from(batch.chunks.join(''), 'utf8');
+    const buf = batch.chunks.length === 1 && batch.chunks[0] ? batch.chunks[0] : Buffer.concat(batch.chunks);
     let off = 0;
     while (off < buf.length) off += (await fh.write(buf, off, buf.length - off)).bytesWritten;
     if (this.opts.fsync) { await fh.datasync(); this.stats.fsyncs++; }

@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { LogRecordInput } from '../model/log-record.js';
 import type { DeadLetter } from '../intake/intake.js';
+import { serializeBatch, stampLsns, type SerializedBatch } from '../intake/serialize.js';
 import type { Metrics } from '../metrics.js';
 import { errorMessage } from '../errors.js';
 import type { LogStore } from './log-store.js';
@@ -18,7 +19,6 @@ export interface WritePathOptions {
 
 export interface WriteResult { accepted: number; rejected: number; firstLsn: number; lastLsn: number }
 
-const idOf = (lsn: number) => lsn.toString(36).padStart(11, '0');
 
 /**
  * `write` must resolve only once every line it was given is durable in the WAL; a record it acknowledged must reach
@@ -47,34 +47,26 @@ export class WritePath {
     for (const s of recovered.segments) this.enqueue(s);
   }
 
-  /** Appends a batch; resolves after the group commit that made it durable. */
-  async write(records: readonly LogRecordInput[], deadLetters: readonly DeadLetter[], source: string, receivedAt: Date): Promise<WriteResult> {
+  /** Stamps LSNs into a serialized batch and appends it; resolves after the group commit that made it durable. */
+  async append(batch: SerializedBatch, source: string): Promise<WriteResult> {
     const firstLsn = this.nextLsn;
-    const recv = receivedAt.toISOString();
-    const head = `,"received_at":"${recv}","source":${JSON.stringify(source)},`;
-    const parts: string[] = [];
-    for (const r of records) {
-      const lsn = this.nextLsn++;
-      parts.push(`{"k":"r","lsn":${lsn},"id":"${idOf(lsn)}"${head}${JSON.stringify(r).slice(1)}\n`);
-    }
-    const maxRaw = this.opts.maxDeadLetterBytes;
-    for (const d of deadLetters) {
-      const lsn = this.nextLsn++;
-      const cut = d.raw.length > maxRaw;
-      const error = cut ? `${d.error} (raw input cut from ${d.raw.length} to ${maxRaw} bytes: normalize.maxDeadLetterBytes)` : d.error;
-      const raw = cut ? d.raw.subarray(0, maxRaw) : d.raw;
-      parts.push(JSON.stringify({ k: 'd', lsn, id: `dl-${idOf(lsn)}`, received_at: recv, source, reason: d.reason, error, raw_b64: raw.toString('base64') }) + '\n');
-    }
-    const lastLsn = this.nextLsn - 1;
-    if (parts.length > 0) await this.wal.append(parts.join(''), lastLsn);
-    if (records.length > 0) this.metrics.ingested.inc({ source }, records.length);
-    for (const d of deadLetters) this.metrics.rejected.inc({ source, reason: d.reason });
-    return { accepted: records.length, rejected: deadLetters.length, firstLsn, lastLsn };
+    // Stamping and appending happen in one synchronous step, so WAL order is LSN order.
+    const lastLsn = batch.slots.length > 0 ? stampLsns(batch, firstLsn) : firstLsn - 1;
+    this.nextLsn = lastLsn + 1;
+    if (batch.slots.length > 0) await this.wal.append(batch.buf, lastLsn);
+    if (batch.accepted > 0) this.metrics.ingested.inc({ source }, batch.accepted);
+    for (const [reason, n] of Object.entries(batch.reasons)) this.metrics.rejected.inc({ source, reason }, n);
+    return { accepted: batch.accepted, rejected: batch.rejected, firstLsn, lastLsn };
+  }
+
+  /** Serializes and appends records and dead letters built on the main thread (replay, recovery). */
+  write(records: readonly LogRecordInput[], deadLetters: readonly DeadLetter[], source: string, receivedAt: Date): Promise<WriteResult> {
+    return this.append(serializeBatch({ records: [...records], deadLetters: [...deadLetters], skipped: 0 }, source, receivedAt, this.opts.maxDeadLetterBytes), source);
   }
 
   /** Why writers should back off now, or undefined when they may write. */
-  overloaded(): string | undefined {
-    if (this.wal.pendingBytes + this.backlogBytes > this.opts.maxPendingBytes) return 'write_backlog';
+  overloaded(extraPendingBytes = 0): string | undefined {
+    if (this.wal.pendingBytes + this.backlogBytes + extraPendingBytes > this.opts.maxPendingBytes) return 'write_backlog';
     return undefined;
   }
 

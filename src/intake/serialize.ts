@@ -1,0 +1,83 @@
+// Serializes an intake result into WAL bytes with fixed-width LSN and id slots, stamped later in WAL order.
+import type { IntakeResult } from './intake.js';
+
+/**
+ * One batch of WAL lines, ready to append once its LSNs are stamped. Each line starts with
+ * `{"k":"r","lsn":<15 spaces>,"id":"<11 chars>"` (or `"id":"dl-<11 chars>"` for dead letters): JSON allows the
+ * padding spaces before a number, so the slots are stamped in place without re-encoding the line.
+ */
+export interface SerializedBatch {
+  buf: Buffer;
+  /** Byte offsets of the LSN slot of each line, in line order. */
+  slots: number[];
+  accepted: number;
+  rejected: number;
+  skipped: number;
+  reasons: Record<string, number>;
+}
+
+export const LSN_WIDTH = 15;
+export const ID_WIDTH = 11;
+const LSN_PAD = ' '.repeat(LSN_WIDTH);
+const ID_PAD = '0'.repeat(ID_WIDTH);
+const REC_HEAD = `{"k":"r","lsn":${LSN_PAD},"id":"${ID_PAD}"`;
+const DL_HEAD = `{"k":"d","lsn":${LSN_PAD},"id":"dl-${ID_PAD}"`;
+/** Where the slot starts within a line: after `{"k":"r","lsn":`. */
+const SLOT_AT = '{"k":"r","lsn":'.length;
+const KIND_BEFORE_SLOT = SLOT_AT - '{"k":"'.length;
+/** Distance from the LSN slot to the id slot, per kind. */
+export const ID_AFTER_SLOT = { r: LSN_WIDTH + ',"id":"'.length, d: LSN_WIDTH + ',"id":"dl-'.length } as const;
+
+class Out {
+  buf: Buffer;
+  pos = 0;
+  constructor(size: number) { this.buf = Buffer.allocUnsafe(Math.max(1024, size)); }
+  put(s: string): void {
+    // A JS string of n UTF-16 units needs at most 3n bytes in UTF-8.
+    if (this.pos + s.length * 3 > this.buf.length) {
+      const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + s.length * 3 + 1024));
+      this.buf.copy(next, 0, 0, this.pos);
+      this.buf = next;
+    }
+    this.pos += this.buf.write(s, this.pos, 'utf8');
+  }
+}
+
+export function serializeBatch(r: IntakeResult, source: string, receivedAt: Date, maxDeadLetterBytes: number, sizeHint = 0): SerializedBatch {
+  const out = new Out(sizeHint + 96 * (r.records.length + r.deadLetters.length));
+  const slots: number[] = [];
+  const tail = `,"received_at":"${receivedAt.toISOString()}","source":${JSON.stringify(source)},`;
+  for (const rec of r.records) {
+    slots.push(out.pos + SLOT_AT);
+    out.put(REC_HEAD);
+    out.put(tail);
+    out.put(JSON.stringify(rec).slice(1));
+    out.put('\n');
+  }
+  const reasons: Record<string, number> = {};
+  for (const d of r.deadLetters) {
+    reasons[d.reason] = (reasons[d.reason] ?? 0) + 1;
+    const cut = d.raw.length > maxDeadLetterBytes;
+    const error = cut ? `${d.error} (raw input cut from ${d.raw.length} to ${maxDeadLetterBytes} bytes: normalize.maxDeadLetterBytes)` : d.error;
+    const raw = cut ? d.raw.subarray(0, maxDeadLetterBytes) : d.raw;
+    slots.push(out.pos + SLOT_AT);
+    out.put(DL_HEAD);
+    out.put(`${tail}"reason":${JSON.stringify(d.reason)},"error":${JSON.stringify(error)},"raw_b64":"${raw.toString('base64')}"}\n`);
+  }
+  return { buf: out.buf.subarray(0, out.pos), slots, accepted: r.records.length, rejected: r.deadLetters.length, skipped: r.skipped, reasons };
+}
+
+/** Writes LSNs base, base+1, ... and their ids into the slots; returns the last LSN used. */
+export function stampLsns(b: SerializedBatch, base: number): number {
+  let lsn = base;
+  for (const at of b.slots) {
+    const s = String(lsn);
+    b.buf.write(s, at + LSN_WIDTH - s.length, 'latin1');
+    const kind = b.buf[at - KIND_BEFORE_SLOT] === 0x72 ? 'r' : 'd'; // the "r" or "d" of {"k":"r","lsn":
+    b.buf.write(idOf(lsn), at + ID_AFTER_SLOT[kind], 'latin1');
+    lsn++;
+  }
+  return lsn - 1;
+}
+
+export const idOf = (lsn: number) => lsn.toString(36).padStart(ID_WIDTH, '0');
