@@ -19,7 +19,7 @@ test('broken JSON is unparseable; non-objects are not_an_object; no message is m
 });
 
 test('maxDepth counts the object itself as depth 1, arrays included', () => {
-  const at = (depth: number): string => `${'{"a":'.repeat(depth - 1)}{"msg":"x"}${'}'.repeat(depth - 1)}`;
+  const at = (depth: number): string => `{"msg":"x","a":${'{"a":'.repeat(depth - 2)}{}${'}'.repeat(depth - 2)}}`;
   assert.ok(parseJsonLine(at(8), mc, limits).ok);
   const r = rejected(parseJsonLine(at(9), mc, limits));
   assert.equal(r.reason, 'too_deep');
