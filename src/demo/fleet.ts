@@ -1,4 +1,5 @@
 // The running fleet built from the catalogue for one seed: hosts, compiled templates and draw tables per service.
+import { bug } from '../errors.js';
 import { LEVELS, type Level } from '../model/log-record.js';
 import { Rng, Weighted } from './prng.js';
 import { DEFAULT_LEVEL_MIX, SERVICES, UPSTREAMS, type ServiceSpec } from './services.js';
@@ -71,7 +72,7 @@ function k8sId(rng: Rng, length: number): string {
 function levelTable(spec: ServiceSpec, byLevel: ReadonlyMap<Level, unknown>): Weighted<Level> {
   const mix: Partial<Record<Level, number>> = spec.levels ?? DEFAULT_LEVEL_MIX;
   const present = LEVELS.filter((l) => byLevel.has(l));
-  if (present.length === 0) throw new Error(`BUG: service ${spec.name} has no templates`);
+  if (present.length === 0) bug(`service ${spec.name} has no templates`);
   const weights = new Map<Level, number>(present.map((l) => [l, 0]));
   for (const level of LEVELS) {
     const w = mix[level] ?? 0;
@@ -86,7 +87,7 @@ function levelTable(spec: ServiceSpec, byLevel: ReadonlyMap<Level, unknown>): We
 /** A normal line's template for `svc`: level by the service's mix, then a template of that level by weight. */
 export function pickTemplate(svc: FleetService, rng: Rng): Template {
   const table = svc.byLevel.get(svc.levels.pick(rng));
-  if (table === undefined) throw new Error(`BUG: no template table for a level of ${svc.name}`);
+  if (table === undefined) bug(`no template table for a level of ${svc.name}`);
   return table.pick(rng);
 }
 

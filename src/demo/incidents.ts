@@ -1,4 +1,5 @@
 // Incident episodes (error burst, brute force, latency, silence, new message, volume spike) scheduled by seed.
+import { bug } from '../errors.js';
 import type { AnomalyType } from '../model/anomaly.js';
 import { findTemplate, type FleetService } from './fleet.js';
 import { Rng } from './prng.js';
@@ -114,7 +115,7 @@ export class IncidentSchedule {
       const [lo, hi] = DURATION_S[kind];
       return this.effect(kind, service, startMs, startMs + this.rng.int(lo, hi) * 1000);
     }
-    throw new Error('BUG: no incident kind fits the fleet');
+    bug('no incident kind fits the fleet');
   }
 
   private chooseService(kind: IncidentKind): FleetService | undefined {
@@ -131,7 +132,7 @@ export class IncidentSchedule {
     switch (kind) {
       case 'error_rate_spike': {
         const errors = service.templates.filter((t) => t.level === 'ERROR');
-        if (errors.length === 0) throw new Error(`BUG: service ${service.name} has no ERROR template to burst`);
+        if (errors.length === 0) bug(`service ${service.name} has no ERROR template to burst`);
         const swap = this.rng.pick(errors);
         const incident = { ...at, template: swap.pattern, description: `${service.name} error burst: about 45% of its lines are "${swap.pattern}"` };
         return { ...base, incident, swap, swapP: 0.45 };

@@ -1,4 +1,5 @@
 // Seeded pseudo-random numbers for the demo generator: mulberry32 plus the draws the generator needs.
+import { bug } from '../errors.js';
 
 /** Mixes a seed and a salt into a well-spread 32-bit state (a murmur3 finalizer), so nearby seeds diverge. */
 export function mix32(seed: number, salt = 0): number {
@@ -56,7 +57,7 @@ export class Rng {
 
   pick<T>(items: readonly T[]): T {
     const item = items[Math.floor(this.float() * items.length)];
-    if (item === undefined) throw new Error('BUG: Rng.pick from an empty list');
+    if (item === undefined) bug('Rng.pick from an empty list');
     return item;
   }
 
@@ -97,7 +98,7 @@ export class Weighted<T> {
     let sum = 0;
     for (const w of weights) this.cumulative.push((sum += Math.max(0, w)));
     this.total = sum;
-    if (items.length !== weights.length || !(sum > 0)) throw new Error('BUG: Weighted needs one positive weight per item');
+    if (items.length !== weights.length || !(sum > 0)) bug('Weighted needs one positive weight per item');
   }
 
   pick(rng: Rng): T {

@@ -1,4 +1,5 @@
 // Message templates: `{name}` placeholders compiled once into parts, rendered per line against a LineContext.
+import { bug } from '../errors.js';
 import type { Level } from '../model/log-record.js';
 import { mix32, Rng } from './prng.js';
 
@@ -221,17 +222,17 @@ export function compileTemplate(spec: TemplateSpec, owner: string, language: Lan
 function placeholder(name: string, arg: string | undefined, key: string, language: Language): Part {
   if (name === 'int') {
     const [lo, hi] = (arg ?? '').split('-').map(Number);
-    if (lo === undefined || hi === undefined || !(hi >= lo)) throw new Error(`BUG: bad {int:${arg}} in "${key}"`);
+    if (lo === undefined || hi === undefined || !(hi >= lo)) bug(`bad {int:${arg}} in "${key}"`);
     return (c) => String(c.rng.int(lo, hi));
   }
   if (name === 'one') {
     const choices = (arg ?? '').split('|');
-    if (choices.length < 2) throw new Error(`BUG: {one:${arg}} needs two or more choices in "${key}"`);
+    if (choices.length < 2) bug(`{one:${arg}} needs two or more choices in "${key}"`);
     return pick(choices);
   }
   if (name === 'frames') return stackTrace(key, language);
   const draw = placeholders[name];
-  if (draw === undefined || arg !== undefined) throw new Error(`BUG: unknown placeholder {${name}} in "${key}"`);
+  if (draw === undefined || arg !== undefined) bug(`unknown placeholder {${name}} in "${key}"`);
   return draw;
 }
 
