@@ -38,7 +38,7 @@ export function registerServe(program: Command): void {
       const demo = new AbortController();
       if (f.demo) {
         const source = createDemoSource(cfg.demo);
-        void runSource(source, demo.signal, (b) => engine.ingest('lines', b.body, { receivedAt: engine.now(), source: source.name }))
+        void runSource(source, demo.signal, (b) => engine.ingest('lines', b.body, { receivedAt: engine.now(), source: source.name, ...(b.service ? { service: b.service } : {}) }))
           .catch((err) => engine.log.error({ err }, 'demo source stopped'));
       }
       if (f.demo) engine.log.info({ linesPerSecond: cfg.demo.linesPerSecond }, `demo generator feeding ${addr}; try: npx logsift query "level:error | stats count() by (service)"`);

@@ -71,14 +71,11 @@ function text(v: unknown): string {
 
 export interface MapContext { readonly zone: Zone; readonly receivedAt: Date }
 
-/**
- * Maps `obj` (a parsed JSON object or logfmt pairs) to a draft. Without a message field it rejects with
- * missing_message unless `messageFallback` is given. Limits must have been checked by the caller.
- */
-export function mapFields(obj: Record<string, unknown>, mc: MapContext, format: LineFormat, messageFallback: string | null): Parsed {
-  const keys = Object.keys(obj);
-  const best: (Candidate | undefined)[] = new Array<Candidate | undefined>(FIELDS.length);
-  let nestedUsed = false;
+type Best = (Candidate | undefined)[];
+
+/** The best-ranked acceptable value per field slot, from top-level keys and one level of nesting. */
+function collect(obj: Record<string, unknown>, keys: readonly string[]): Best {
+  const best: Best = new Array<Candidate | undefined>(FIELDS.length);
   for (const key of keys) {
     const v = obj[key];
     const a = flatAliases.get(key);
@@ -87,19 +84,43 @@ export function mapFields(obj: Record<string, unknown>, mc: MapContext, format: 
       if (b === undefined || a.rank < b.rank) best[a.slot] = { rank: a.rank, key, child: null, value: v };
     }
     const kids = nestedAliases.get(key);
-    if (kids !== undefined && isPlainObject(v)) {
-      for (const [child, ca] of kids) {
-        if (!Object.hasOwn(v, child)) continue;
-        const cv = v[child];
-        const b = best[ca.slot];
-        if (acceptable(ca.slot, cv) && (b === undefined || ca.rank < b.rank)) {
-          best[ca.slot] = { rank: ca.rank, key, child, value: cv };
-          nestedUsed = true;
-        }
-      }
+    if (kids === undefined || !isPlainObject(v)) continue;
+    for (const [child, ca] of kids) {
+      if (!Object.hasOwn(v, child)) continue;
+      const cv = v[child];
+      const b = best[ca.slot];
+      if (acceptable(ca.slot, cv) && (b === undefined || ca.rank < b.rank)) best[ca.slot] = { rank: ca.rank, key, child, value: cv };
     }
   }
+  return best;
+}
 
+/** Adds every field not taken by `best` to `meta` (nested objects minus their taken keys; emptied ones dropped). */
+function leftovers(obj: Record<string, unknown>, keys: readonly string[], best: Best, meta: Record<string, unknown> | null): Record<string, unknown> | null {
+  for (const key of keys) {
+    const original = obj[key];
+    let keep: unknown = original;
+    for (const c of best) {
+      if (c === undefined || c.key !== key) continue;
+      if (c.child === null) { keep = undefined; break; }
+      keep = without(keep as Record<string, unknown>, c.child);
+    }
+    if (keep === undefined) continue;
+    if (keep !== original && Object.keys(keep as object).length === 0) continue;
+    meta ??= {};
+    if (key === '__proto__') setOwn(meta, key, keep);
+    else meta[key] = keep;
+  }
+  return meta;
+}
+
+/**
+ * Maps `obj` (a parsed JSON object or logfmt pairs) to a draft. Without a message field it rejects with
+ * missing_message unless `messageFallback` is given. Limits must have been checked by the caller.
+ */
+export function mapFields(obj: Record<string, unknown>, mc: MapContext, format: LineFormat, messageFallback: string | null): Parsed {
+  const keys = Object.keys(obj);
+  const best = collect(obj, keys);
   const m = best[MESSAGE];
   if (m === undefined && messageFallback === null) {
     return reject('missing_message', `the ${format} record has none of the message fields (${fieldAliases.message.join(', ')})`);
@@ -113,26 +134,13 @@ export function mapFields(obj: Record<string, unknown>, mc: MapContext, format: 
       return reject('invalid_timestamp', `cannot parse timestamp field "${name}" (value ${quote(t.value)}): use RFC 3339, epoch seconds/ms/us/ns or a documented form`);
     }
   }
-  let meta: Record<string, unknown> | null = null;
   let level: Level = 'INFO';
+  let meta: Record<string, unknown> | null = null;
   const l = best[LEVEL];
   if (l !== undefined) {
     const known = normalizeLevel(l.value);
-    if (known === null) setOwn(meta = {}, 'level_raw', l.value);
+    if (known === null) meta = { level_raw: l.value };
     else level = known;
-  }
-  for (const key of keys) {
-    let keep: unknown = obj[key];
-    for (const c of best) {
-      if (c === undefined || c.key !== key) continue;
-      if (c.child === null) { keep = undefined; break; }
-      if (nestedUsed) keep = without(keep as Record<string, unknown>, c.child);
-    }
-    if (keep === undefined) continue;
-    if (keep !== obj[key] && isPlainObject(keep) && Object.keys(keep).length === 0) continue;
-    meta ??= {};
-    if (key === '__proto__') setOwn(meta, key, keep);
-    else meta[key] = keep;
   }
   return {
     ok: true,
@@ -146,11 +154,11 @@ export function mapFields(obj: Record<string, unknown>, mc: MapContext, format: 
     host: pick(best, HOST),
     trace_id: pick(best, TRACE_ID),
     span_id: pick(best, SPAN_ID),
-    metadata: meta,
+    metadata: leftovers(obj, keys, best, meta),
   };
 }
 
-function pick(best: (Candidate | undefined)[], slot: number): string | undefined {
+function pick(best: Best, slot: number): string | undefined {
   const c = best[slot];
   return c === undefined ? undefined : text(c.value);
 }
