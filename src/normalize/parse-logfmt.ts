@@ -1,8 +1,9 @@
 // logfmt / key=value lines: every token must be key=value (values bare or double-quoted with escapes), at least two.
 import { mapFields, type MapContext } from './field-map.js';
+import { closingQuote } from './quoted.js';
 import { reject, setOwn, type Parsed } from './result.js';
 
-const SPACE = 32, TAB = 9, EQ = 61, QUOTE = 34, BACKSLASH = 92;
+const SPACE = 32, TAB = 9, EQ = 61, QUOTE = 34;
 const ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f' };
 const ESCAPE = /\\(u[0-9a-fA-F]{4}|[^])/g;
 
@@ -38,15 +39,11 @@ export function splitLogfmt(line: string, maxPairs: number): Record<string, stri
     i++;
     let value: string;
     if (line.charCodeAt(i) === QUOTE) {
-      let j = i + 1;
-      let escaped = false;
-      for (; j < n; j++) {
-        const c = line.charCodeAt(j);
-        if (c === BACKSLASH) { escaped = true; j++; } else if (c === QUOTE) break;
-      }
-      if (j >= n) return null;
-      value = escaped ? unescape(line.slice(i + 1, j)) : line.slice(i + 1, j);
-      i = j + 1;
+      const close = closingQuote(line, i + 1);
+      if (close < 0) return null;
+      const raw = line.slice(i + 1, close);
+      value = raw.includes('\\') ? unescape(raw) : raw;
+      i = close + 1;
       if (i < n && !isSpace(line.charCodeAt(i))) return null;
     } else {
       const start = i;

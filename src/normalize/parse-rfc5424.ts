@@ -3,56 +3,51 @@ import { syslogSeverityLevel } from './level.js';
 import type { MapContext } from './field-map.js';
 import { quote, reject, setOwn, type Draft, type Parsed } from './result.js';
 import { facilityName, pidValue } from './syslog-pri.js';
+import { closingQuote, tokenEnd } from './quoted.js';
 import { timestampToIso } from './timestamp.js';
 
-const SPACE = 32, QUOTE = 34, EQ = 61, BACKSLASH = 92, OPEN = 91, CLOSE = 93;
+const SPACE = 32, QUOTE = 34, EQ = 61, OPEN = 91, CLOSE = 93;
+const NAME_STOPS = [SPACE, CLOSE, EQ, QUOTE];
 const SD_ESCAPE = /\\(["\\\]])/g;
 
-/** Structured data parsed at `i`: `{ sdId: { param: value | value[] } }` and the index after it, or null if malformed. */
+/** Structured data: `{ sdId: { param: value | value[] } }`, the index after it, and how many ids plus params it held. */
 interface Sd { sd: Record<string, Record<string, unknown>>; end: number; fields: number }
 
+/** Reads ` name="value"` pairs from `i` into params; returns the index after them, or -1 if malformed. */
+function readParams(line: string, i: number, params: Record<string, unknown>, sd: Sd, maxFields: number): number {
+  while (line.charCodeAt(i) === SPACE && sd.fields <= maxFields) {
+    const nameEnd = tokenEnd(line, i + 1, NAME_STOPS);
+    if (nameEnd === i + 1 || line.charCodeAt(nameEnd) !== EQ || line.charCodeAt(nameEnd + 1) !== QUOTE) return -1;
+    const name = line.slice(i + 1, nameEnd);
+    const close = closingQuote(line, nameEnd + 2);
+    if (close < 0) return -1;
+    const raw = line.slice(nameEnd + 2, close);
+    const value = raw.includes('\\') ? raw.replace(SD_ESCAPE, '$1') : raw;
+    const prev = Object.hasOwn(params, name) ? params[name] : undefined;
+    setOwn(params, name, prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value]);
+    sd.fields++;
+    i = close + 1;
+  }
+  return i;
+}
+
+/** Parses `[id k="v" ...][id2 ...]` at `i`; null if malformed. Stops early once over maxFields (check sd.fields). */
 function parseSd(line: string, i: number, maxFields: number): Sd | null {
-  const sd: Record<string, Record<string, unknown>> = {};
-  let fields = 0;
-  const n = line.length;
-  while (line.charCodeAt(i) === OPEN) {
-    const idStart = ++i;
-    while (i < n) {
-      const c = line.charCodeAt(i);
-      if (c === SPACE || c === CLOSE || c === EQ || c === QUOTE) break;
-      i++;
-    }
-    if (i === idStart) return null;
+  const sd: Sd = { sd: {}, end: i, fields: 0 };
+  while (line.charCodeAt(i) === OPEN && sd.fields <= maxFields) {
+    const idEnd = tokenEnd(line, i + 1, NAME_STOPS);
+    if (idEnd === i + 1) return null;
     const params: Record<string, unknown> = {};
-    setOwn(sd, line.slice(idStart, i), params);
-    if (++fields > maxFields) return { sd, end: i, fields };
-    while (line.charCodeAt(i) === SPACE) {
-      const nameStart = ++i;
-      while (i < n) {
-        const c = line.charCodeAt(i);
-        if (c === SPACE || c === CLOSE || c === EQ || c === QUOTE) break;
-        i++;
-      }
-      if (i === nameStart || line.charCodeAt(i) !== EQ || line.charCodeAt(i + 1) !== QUOTE) return null;
-      const name = line.slice(nameStart, i);
-      let j = i + 2;
-      let escaped = false;
-      for (; j < n; j++) {
-        const c = line.charCodeAt(j);
-        if (c === BACKSLASH) { escaped = true; j++; } else if (c === QUOTE) break;
-      }
-      if (j >= n) return null;
-      const raw = line.slice(i + 2, j);
-      const value = escaped ? raw.replace(SD_ESCAPE, '$1') : raw;
-      const prev = Object.hasOwn(params, name) ? params[name] : undefined;
-      setOwn(params, name, prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value]);
-      if (++fields > maxFields) return { sd, end: j + 1, fields };
-      i = j + 1;
-    }
+    setOwn(sd.sd, line.slice(i + 1, idEnd), params);
+    sd.fields++;
+    i = readParams(line, idEnd, params, sd, maxFields);
+    if (i < 0) return null;
+    if (sd.fields > maxFields) break;
     if (line.charCodeAt(i) !== CLOSE) return null;
     i++;
   }
-  return { sd, end: i, fields };
+  sd.end = i;
+  return sd;
 }
 
 /** Parses the rest of an RFC 5424 line from `i` (after `<PRI>1 `); null when the header is malformed. */
