@@ -25,6 +25,7 @@ test('service: the input, else the per-request default, else the configured defa
   const r = normalizeLine('{"msg":"x"}', ctx, { ...opts, defaultService: null });
   assert.equal(reason(r), 'missing_service');
   assert.equal(line('plain words', { defaultService: null }, 'req').record.service, 'req');
+  assert.equal(line('{"msg":"x"}', {}, '').record.service, 'unknown');
 });
 
 test('mapped fields over their size limit are invalid_field naming the field', () => {

@@ -28,8 +28,8 @@ function mapContext(ctx: NormalizeContext, opts: NormalizeOptions): MapContext {
 
 /** Applies the service default and the field size limits, and builds a record with only defined properties. */
 function finish(d: Draft, ctx: NormalizeContext, opts: NormalizeOptions): NormalizeResult {
-  const service = d.service !== undefined && d.service.length > 0 ? d.service : ctx.service ?? opts.defaultService;
-  if (service === null || service.length === 0) {
+  const service = d.service || ctx.service || opts.defaultService; // empty strings name no service
+  if (!service) {
     return reject('missing_service', 'the record names no service and normalize.defaultService is null; send a service field or configure a default');
   }
   const tooBig = checkFieldSize('service', service)

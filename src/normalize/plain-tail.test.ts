@@ -13,6 +13,7 @@ test('items in any order, each at most once', () => {
   assert.deepEqual(tail(' INFO INFO x'), { level: 'INFO', rest: 'INFO x', meta: {} });
   assert.deepEqual(tail(' WARN: careful'), { level: 'WARN', rest: 'careful', meta: {} });
   assert.deepEqual(tail(' 42 ERROR x.Y: z'), { level: 'ERROR', rest: 'z', meta: { pid: 42, component: 'x.Y' } });
+  assert.deepEqual(tail(' - myapp - WARNING - disk low'), { level: 'WARN', rest: 'disk low', meta: { component: 'myapp' } });
 });
 
 test('what is not a header item starts the message', () => {

@@ -16,6 +16,12 @@ function skipSpaces(line: string, i: number): number {
   return i;
 }
 
+/** The word starting at i (up to a space or the end). */
+function wordAt(line: string, i: number): string {
+  const end = line.indexOf(' ', i);
+  return line.slice(i, end < 0 ? line.length : end);
+}
+
 /** Index of the `]` closing the `[` at i, counting nested brackets, or -1. */
 function closingBracket(line: string, i: number): number {
   let depth = 0;
@@ -90,11 +96,15 @@ export function parseHeaderTail(line: string, i: number, meta: Record<string, un
       const word = line.charCodeAt(end - 1) === COLON ? line.slice(i, end - 1) : line.slice(i, end);
       const lv: Level | null = headerLevel(word);
       if (lv !== null) { level = lv; bareLevel = true; i = end; continue; }
-      if (meta.pid === undefined && /^\d{1,10}$/.test(word)) { // pid before the level (HDFS, OpenStack)
-        const next = skipSpaces(line, end);
-        let nextEnd = line.indexOf(' ', next);
-        if (nextEnd < 0) nextEnd = line.length;
-        if (headerLevel(line.slice(next, nextEnd)) !== null) { meta.pid = Number(word); i = end; continue; }
+      if (meta.pid === undefined && /^\d{1,10}$/.test(word) && headerLevel(wordAt(line, skipSpaces(line, end))) !== null) {
+        meta.pid = Number(word); // pid before the level (HDFS, OpenStack)
+        i = end;
+        continue;
+      }
+      if (meta.component === undefined && line.startsWith(' - ', end) && headerLevel(wordAt(line, end + 3)) !== null) {
+        meta.component = word; // logger before the level (Python's `%(name)s - %(levelname)s - `)
+        i = end;
+        continue;
       }
       break;
     }
