@@ -50,7 +50,7 @@ const headerChecks: Record<string, (r: Rec, col: Row) => [string, unknown, unkno
 };
 
 /** RFC 4180 CSV: quoted fields may hold commas, doubled quotes and newlines. */
-export function parseCsv(text: string): string[][] {
+function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';
