@@ -39,17 +39,22 @@ async function main(): Promise<void> {
   const dataDir = join(OUT, 'data');
   rmSync(dataDir, { recursive: true, force: true });
   const cfgPath = join(OUT, 'bench-config.yaml');
-  writeFileSync(cfgPath, stringify({ dataDir, log: { level: 'warn' }, wal: { fsync: true }, store: { sealAfterHours: 1 } }));
+  const server: Record<string, number> = process.env.BENCH_WORKERS ? { ingestWorkers: Number(process.env.BENCH_WORKERS) } : {};
+  const store: Record<string, number> = { sealAfterHours: 1, ...(process.env.BENCH_DUCKDB_THREADS ? { threads: Number(process.env.BENCH_DUCKDB_THREADS) } : {}) };
+  // Durability on: fsync before every acknowledgement (the default).
+  writeFileSync(cfgPath, stringify({ dataDir, log: { level: 'warn' }, wal: { fsync: true }, server, store }));
   const child = spawn(process.execPath, [bin, 'serve', '--config', cfgPath, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOGSIFT_LOG_LEVEL: 'info' } });
   let out = '';
   const url = await new Promise<string>((res, rej) => {
     child.stdout?.on('data', (d: Buffer) => { out += d.toString(); const m = /"address":"(http:\/\/[^"]+)"/.exec(out); if (m?.[1]) res(m[1]); });
     child.once('exit', (c) => rej(new Error(`server exited ${c}: ${out}`)));
   });
-  let peakRss = 0;
+  // Peak resident memory per phase, sampled from /proc every 100 ms (VmHWM only knows the peak of the whole run).
+  const peak = { ingest: 0, queries_and_seal: 0 };
+  let phase: keyof typeof peak = 'ingest';
   const sampler = setInterval(() => {
-    try { const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8')); if (m?.[1]) peakRss = Math.max(peakRss, Number(m[1]) * 1024); } catch { /* exited */ }
-  }, 200);
+    try { const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8')); if (m?.[1]) peak[phase] = Math.max(peak[phase], Number(m[1]) * 1024); } catch { /* exited */ }
+  }, 100);
 
   // Ingest: CONCURRENCY senders over line-aligned ~1 MiB batches.
   const batches: Buffer[] = [];
@@ -86,6 +91,7 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 50));
   }
   const tQueryable = performance.now();
+  phase = 'queries_and_seal';
   const secs = (tQueryable - t0) / 1000;
 
   const queries: Record<string, { median_ms: number; runs: number }> = {};
@@ -116,12 +122,12 @@ async function main(): Promise<void> {
 
   console.log(JSON.stringify({
     machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
-    lines: LINES, accepted, raw_bytes: rawBytes, avg_line_bytes: Math.round(rawBytes / LINES), batches: batches.length, concurrency: CONCURRENCY, retries_429: retries,
+    config: { server, store }, lines: LINES, accepted, raw_bytes: rawBytes, avg_line_bytes: Math.round(rawBytes / LINES), batches: batches.length, concurrency: CONCURRENCY, retries_429: retries,
     ingest_seconds_until_acked: Math.round((tAcked - t0) / 10) / 100,
     ingest_seconds_until_queryable: Math.round(secs * 100) / 100,
     lines_per_second_end_to_end: Math.round(accepted / secs),
     mb_per_second_end_to_end: Math.round((rawBytes / 1048576 / secs) * 10) / 10,
-    peak_rss_bytes: peakRss, peak_rss_mib: Math.round(peakRss / 1048576),
+    peak_rss_mib_ingest: Math.round(peak.ingest / 1048576), peak_rss_mib_queries_and_seal: Math.round(peak.queries_and_seal / 1048576),
     zstd3_bytes: zstdBytes,
     disk_bytes_after_seal: totalDisk, disk_bytes_per_line: Math.round((totalDisk / LINES) * 10) / 10,
     parquet_parts_bytes: partsBytes, hot_duckdb_bytes_after_seal: hotBytesAfterSeal,
