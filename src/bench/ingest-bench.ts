@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     child.once('exit', (c) => rej(new Error(`server exited ${c}: ${out}`)));
   });
   // Peak resident memory per phase, sampled from /proc every 100 ms (VmHWM only knows the peak of the whole run).
-  const peak = { ingest: 0, queries_and_seal: 0 };
+  const peak = { ingest: 0, queries: 0, seal: 0 };
   let phase: keyof typeof peak = 'ingest';
   const sampler = setInterval(() => {
     try { const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8')); if (m?.[1]) peak[phase] = Math.max(peak[phase], Number(m[1]) * 1024); } catch { /* exited */ }
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 50));
   }
   const tQueryable = performance.now();
-  phase = 'queries_and_seal';
+  phase = 'queries';
   const secs = (tQueryable - t0) / 1000;
 
   const queries: Record<string, { median_ms: number; runs: number }> = {};
@@ -106,6 +106,7 @@ async function main(): Promise<void> {
     }
     queries[q] = { median_ms: Math.round(median(times) * 10) / 10, runs: times.length };
   }
+  phase = 'seal';
   await fetch(`${url}/api/v1/admin/maintain`, { method: 'POST' }).then((r) => r.text());
   const hotBytesAfterSeal = statSync(join(dataDir, 'logsift.duckdb')).size;
   const partsBytes = dirBytes(join(dataDir, 'parts'));
@@ -127,7 +128,7 @@ async function main(): Promise<void> {
     ingest_seconds_until_queryable: Math.round(secs * 100) / 100,
     lines_per_second_end_to_end: Math.round(accepted / secs),
     mb_per_second_end_to_end: Math.round((rawBytes / 1048576 / secs) * 10) / 10,
-    peak_rss_mib_ingest: Math.round(peak.ingest / 1048576), peak_rss_mib_queries_and_seal: Math.round(peak.queries_and_seal / 1048576),
+    peak_rss_mib_ingest: Math.round(peak.ingest / 1048576), peak_rss_mib_queries: Math.round(peak.queries / 1048576), peak_rss_mib_seal: Math.round(peak.seal / 1048576),
     zstd3_bytes: zstdBytes,
     disk_bytes_after_seal: totalDisk, disk_bytes_per_line: Math.round((totalDisk / LINES) * 10) / 10,
     parquet_parts_bytes: partsBytes, hot_duckdb_bytes_after_seal: hotBytesAfterSeal,

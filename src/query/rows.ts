@@ -1,39 +1,14 @@
 // Turns a DuckDB result into plain JSON-ready objects, and runs a compiled query on a connection.
-import type { DuckDBConnection, DuckDBResultReader } from '@duckdb/node-api';
-import type { CompiledQuery, ResultKind } from './compile.js';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { rowsToObjects, type JsonValue } from '../store/rows.js';
 
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export { rowsToObjects, type JsonValue };
+import type { CompiledQuery, ResultKind } from './compile.js';
 
 export interface QueryResult {
   kind: ResultKind;
   columns: string[];
   rows: Record<string, JsonValue>[];
-}
-
-/**
- * Row objects keyed by column name: JSON columns parsed, integers as numbers (as strings past 2^53, so no digit is lost).
- * Timestamps must already be text, as compile.ts emits them; a JS Date would drop the nanoseconds.
- */
-export function rowsToObjects(reader: DuckDBResultReader): Record<string, JsonValue>[] {
-  const names = reader.columnNames();
-  const isJson = names.map((_, i) => reader.columnType(i).alias === 'JSON');
-  return reader.getRowsJS().map((row) => {
-    const out: Record<string, JsonValue> = {};
-    names.forEach((name, i) => {
-      out[name] = toJson(row[i], isJson[i] === true);
-    });
-    return out;
-  });
-}
-
-function toJson(value: unknown, json: boolean): JsonValue {
-  if (value === null || value === undefined) return null;
-  if (json && typeof value === 'string') return JSON.parse(value) as JsonValue;
-  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
-  if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value;
-  if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.map((item) => toJson(item, false));
-  return String(value);
 }
 
 export async function executeQuery(connection: DuckDBConnection, compiled: CompiledQuery): Promise<QueryResult> {

@@ -8,13 +8,13 @@ import { applyRetention, listParts, recoverSeal, relationSql, sealClosedDays } f
 
 const opts = { threads: 1, memoryLimit: '256MiB' };
 
-function segment(dir: string, name: string, lines: object[]): { path: string; seq: number; bytes: number; lastLsn: number } {
+function segment(dir: string, name: string, lines: object[]): { path: string; seq: number; bytes: number; lastLsn: number; deadLetters: boolean } {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, name);
   const text = lines.map((l) => JSON.stringify(l)).join('\n') + '\n';
   writeFileSync(path, text);
   const lastLsn = Math.max(...lines.map((l) => (l as { lsn: number }).lsn));
-  return { path, seq: 1, bytes: text.length, lastLsn };
+  return { path, seq: 1, bytes: text.length, lastLsn, deadLetters: text.includes('"k":"d"') };
 }
 
 const rec = (lsn: number, ts: string, service = 'api', extra: object = {}) => ({
@@ -45,7 +45,8 @@ test('the store cannot read files outside its data directory', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'store-'));
   const store = await LogStore.open(dir, opts);
   await assert.rejects(store.query(`SELECT * FROM read_csv('/etc/passwd')`), /Permission Error|disabled by configuration/);
-  await assert.rejects(store.query(`SET enable_external_access = true`), /locked/);
+  await assert.rejects(store.query(`SET enable_external_access = true`), /Cannot enable external access/);
+  await assert.rejects(store.query(`SET allowed_directories = ['/']`), /Cannot change allowed_directories/);
   await store.close();
 });
 

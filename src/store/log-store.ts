@@ -5,12 +5,15 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb
 import { StorageError, errorMessage } from '../errors.js';
 import { DEAD_LETTER_COLUMNS, LOG_COLUMNS, LOG_COLUMN_NAMES, ddlColumns, walJsonColumns } from './columns.js';
 import type { Segment } from './wal.js';
+import { rowsToObjects } from './rows.js';
 
 export interface StoreOptions {
   threads: number;
   memoryLimit: string;
   /** Largest WAL line the loader must read (DuckDB's read_json maximum_object_size); default 16 MiB. */
   maxWalLineBytes?: number;
+  /** DuckDB threads while a WAL segment loads (fewer than `threads`: the parallel JSON reader competes with intake for cores). */
+  loadThreads?: number;
 }
 
 export type Row = Record<string, unknown>;
@@ -36,7 +39,12 @@ export class LogStore {
     opts: StoreOptions,
   ) {
     this.maxWalLineBytes = opts.maxWalLineBytes ?? 16 * 1024 * 1024;
+    this.threads = opts.threads;
+    this.loadThreads = opts.loadThreads ?? opts.threads;
   }
+
+  private readonly threads: number;
+  private readonly loadThreads: number;
 
   static async open(dataDir: string, opts: StoreOptions, extraAllowedDirs: string[] = []): Promise<LogStore> {
     const dir = resolve(dataDir);
@@ -51,8 +59,8 @@ export class LogStore {
     const allowed = [dir, ...extraAllowedDirs.map((d) => resolve(d))].map((d) => `'${d.replaceAll("'", "''")}/'`).join(', ');
     // Defence in depth: even a query that escaped compilation cannot touch files outside the data directory.
     await conn.run(`SET allowed_directories = [${allowed}]`);
+    // Once disabled, DuckDB refuses to enable external access or widen the allowed directories while running.
     await conn.run('SET enable_external_access = false');
-    await conn.run('SET lock_configuration = true');
     await conn.run(`CREATE TABLE IF NOT EXISTS logs (${ddlColumns(LOG_COLUMNS)})`);
     await conn.run(`CREATE TABLE IF NOT EXISTS dead_letters (${ddlColumns(DEAD_LETTER_COLUMNS)})`);
     await conn.run('CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)');
@@ -79,13 +87,15 @@ export class LogStore {
       const src = `read_json($1, format = 'newline_delimited', columns = ${walJsonColumns()}, maximum_object_size = ${this.maxWalLineBytes})`;
       const cols = LOG_COLUMN_NAMES.map((n) => `"${n}"`).join(', ');
       const dlCols = DEAD_LETTER_COLUMNS.map(([n]) => `"${n}"`).join(', ');
+      if (this.loadThreads !== this.threads) await c.run(`SET threads = ${this.loadThreads}`);
       await c.run('BEGIN TRANSACTION');
       try {
         const r = await c.run(`INSERT INTO logs (${cols}) SELECT ${cols} FROM ${src} WHERE k = 'r' AND lsn > $2`, [seg.path, this.applied]);
-        const d = await c.run(
+        // A second pass over the segment only when it holds dead letters (rare): each pass parses every line.
+        const d = seg.deadLetters ? await c.run(
           `INSERT INTO dead_letters (${dlCols}) SELECT id, lsn, received_at, source, reason, error, from_base64(raw_b64), 0, NULL FROM ${src} WHERE k = 'd' AND lsn > $2`,
           [seg.path, this.applied],
-        );
+        ) : { rowsChanged: 0 };
         await c.run(`INSERT OR REPLACE INTO meta VALUES ('applied_lsn', $1)`, [String(maxLsn)]);
         await c.run('COMMIT');
         this.applied = maxLsn;
@@ -99,6 +109,8 @@ export class LogStore {
       } catch (err) {
         await c.run('ROLLBACK').catch(() => undefined);
         throw new StorageError(`cannot load WAL segment ${seg.path} into the store: ${errorMessage(err)}`, { cause: err });
+      } finally {
+        if (this.loadThreads !== this.threads) await c.run(`SET threads = ${this.threads}`);
       }
     });
   }
@@ -106,8 +118,7 @@ export class LogStore {
   /** Runs a read-only, parameterized statement and returns rows as JSON-safe objects. */
   async query(sql: string, params: readonly SqlParam[] = []): Promise<Row[]> {
     try {
-      const reader = await this.readConn.runAndReadAll(sql, params as DuckDBValue[]);
-      return reader.getRowObjectsJson() as Row[];
+      return rowsToObjects(await this.readConn.runAndReadAll(sql, params as DuckDBValue[]));
     } catch (err) {
       throw new StorageError(`cannot run query: ${errorMessage(err)}`, { cause: err });
     }
@@ -115,7 +126,7 @@ export class LogStore {
 
   /** Runs a mutation on the serial connection. */
   exec(sql: string, params: readonly SqlParam[] = []): Promise<Row[]> {
-    return this.serial(async (c) => (await c.runAndReadAll(sql, params as DuckDBValue[])).getRowObjectsJson() as Row[]);
+    return this.serial(async (c) => rowsToObjects(await c.runAndReadAll(sql, params as DuckDBValue[])));
   }
 
   async getMeta(key: string): Promise<string | undefined> {

@@ -70,7 +70,7 @@ async function sealDay(store: LogStore, day: string): Promise<void> {
   const next = `CAST($1 AS DATE) + INTERVAL 1 DAY`;
   await store.serial(async (c) => {
     await c.run(
-      `COPY (SELECT ${cols}, service, CAST($1 AS DATE) AS date FROM logs WHERE timestamp >= CAST($1 AS DATE) AND timestamp < ${next} ORDER BY service, timestamp)
+      `COPY (SELECT ${cols}, service, CAST($1 AS DATE) AS date FROM logs WHERE timestamp >= CAST($1 AS DATE) AND timestamp < ${next} )
        TO ${sqlString(staging)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (date, service), FILENAME_PATTERN 'part-{uuid}')`,
       [day],
     );

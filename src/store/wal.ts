@@ -13,10 +13,18 @@ export interface WalOptions {
   segmentMaxBytes: number;
 }
 
-interface Pending { chunks: Buffer[]; bytes: number; lastLsn: number; waiters: { resolve: () => void; reject: (e: Error) => void }[] }
+interface Pending { chunks: Buffer[]; bytes: number; lastLsn: number; deadLetters: boolean; waiters: { resolve: () => void; reject: (e: Error) => void }[] }
 
 /** A sealed segment file waiting to be loaded into the store. */
-export interface Segment { path: string; seq: number; bytes: number; /** Highest LSN written to it (0 when none). */ lastLsn: number }
+export interface Segment {
+  path: string;
+  seq: number;
+  bytes: number;
+  /** Highest LSN written to it (0 when none). */
+  lastLsn: number;
+  /** Whether any line in it is a dead letter (so the loader knows whether a second pass is needed). */
+  deadLetters: boolean;
+}
 
 /** A WAL line that could not be read back during recovery, removed from its segment and handed to the caller. */
 export interface CorruptLine { segment: string; raw: Buffer }
@@ -37,8 +45,9 @@ export class Wal {
   private fh: FileHandle | undefined;
   private seq: number;
   private size = 0;
-  private pending: Pending = { chunks: [], bytes: 0, lastLsn: 0, waiters: [] };
+  private pending: Pending = { chunks: [], bytes: 0, lastLsn: 0, deadLetters: false, waiters: [] };
   private segLastLsn = 0;
+  private segDeadLetters = false;
   private flushing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private sealed: Segment[] = [];
@@ -65,7 +74,7 @@ export class Wal {
       const r = await repairSegment(path);
       corrupt.push(...r.corrupt.map((raw) => ({ segment: path, raw })));
       if (r.bytes === 0) await rm(path, { force: true });
-      else existing.push({ path, seq, bytes: r.bytes, lastLsn: r.lastLsn });
+      else existing.push({ path, seq, bytes: r.bytes, lastLsn: r.lastLsn, deadLetters: r.deadLetters });
     }
     const last = names.length > 0 ? Number(SEG_RE.exec(names.at(-1) ?? '')?.[1]) : 0;
     const wal = new Wal(dir, opts, last + 1);
@@ -81,12 +90,13 @@ export class Wal {
   }
 
   /** Appends complete NDJSON lines (each ending in \n). Resolves once durable. */
-  append(data: Buffer | string, lastLsn: number): Promise<void> {
+  append(data: Buffer | string, lastLsn: number, hasDeadLetters = false): Promise<void> {
     if (this.closed) return Promise.reject(new WalError('cannot append to the write-ahead log: it is closed'));
     const p = new Promise<void>((resolve, reject) => this.pending.waiters.push({ resolve, reject }));
     const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     this.pending.chunks.push(buf);
     this.pending.lastLsn = lastLsn;
+    if (hasDeadLetters) this.pending.deadLetters = true;
     this.pending.bytes += buf.length;
     this.stats.appends++;
     this.schedule();
@@ -103,7 +113,7 @@ export class Wal {
     try {
       while (this.pending.waiters.length > 0 || this.rotateRequested) {
         const batch = this.pending;
-        this.pending = { chunks: [], bytes: 0, lastLsn: 0, waiters: [] };
+        this.pending = { chunks: [], bytes: 0, lastLsn: 0, deadLetters: false, waiters: [] };
         try {
           if (batch.chunks.length > 0) await this.writeBatch(batch);
           for (const w of batch.waiters) w.resolve();
@@ -127,6 +137,7 @@ export class Wal {
     if (this.opts.fsync) { await fh.datasync(); this.stats.fsyncs++; }
     this.size += buf.length;
     this.segLastLsn = Math.max(this.segLastLsn, batch.lastLsn);
+    if (batch.deadLetters) this.segDeadLetters = true;
     this.stats.bytes += buf.length;
   }
 
@@ -134,8 +145,9 @@ export class Wal {
     this.rotateRequested = false;
     if (this.size === 0 || !this.fh) return;
     await this.fh.close();
-    this.sealed.push({ path: join(this.dir, segName(this.seq)), seq: this.seq, bytes: this.size, lastLsn: this.segLastLsn });
+    this.sealed.push({ path: join(this.dir, segName(this.seq)), seq: this.seq, bytes: this.size, lastLsn: this.segLastLsn, deadLetters: this.segDeadLetters });
     this.segLastLsn = 0;
+    this.segDeadLetters = false;
     this.stats.segmentsSealed++;
     this.seq++;
     await this.openSegment();
@@ -172,19 +184,24 @@ export class Wal {
  * Cuts a torn last line (a write cut short by a crash) off a segment and takes out lines that do not parse
  * (returned as corrupt, for the dead-letter store). Rewrites the file atomically only when something changed.
  */
-async function repairSegment(path: string): Promise<{ bytes: number; lastLsn: number; corrupt: Buffer[] }> {
+async function repairSegment(path: string): Promise<{ bytes: number; lastLsn: number; deadLetters: boolean; corrupt: Buffer[] }> {
   const buf = await readFile(path);
   const keep = buf.lastIndexOf(0x0a) + 1;
   const good: Buffer[] = [];
   const corrupt: Buffer[] = [];
   let lastLsn = 0;
+  let deadLetters = false;
   let start = 0;
   while (start < keep) {
     const end = buf.indexOf(0x0a, start);
     const line = buf.subarray(start, end);
     start = end + 1;
     let lsn: unknown;
-    try { lsn = (JSON.parse(line.toString('utf8')) as { lsn?: unknown }).lsn; } catch { lsn = undefined; }
+    try {
+      const entry = JSON.parse(line.toString('utf8')) as { lsn?: unknown; k?: unknown };
+      lsn = entry.lsn;
+      if (entry.k === 'd') deadLetters = true;
+    } catch { lsn = undefined; }
     if (typeof lsn === 'number' && Number.isSafeInteger(lsn)) {
       good.push(line);
       lastLsn = Math.max(lastLsn, lsn);
@@ -198,5 +215,5 @@ async function repairSegment(path: string): Promise<{ bytes: number; lastLsn: nu
     await writeFile(tmp, Buffer.concat(good.flatMap((l) => [l, Buffer.from('\n')])), { flush: true });
     await rename(tmp, path);
   }
-  return { bytes: goodBytes, lastLsn, corrupt };
+  return { bytes: goodBytes, lastLsn, deadLetters, corrupt };
 }

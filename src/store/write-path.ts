@@ -53,7 +53,7 @@ export class WritePath {
     // Stamping and appending happen in one synchronous step, so WAL order is LSN order.
     const lastLsn = batch.slots.length > 0 ? stampLsns(batch, firstLsn) : firstLsn - 1;
     this.nextLsn = lastLsn + 1;
-    if (batch.slots.length > 0) await this.wal.append(batch.buf, lastLsn);
+    if (batch.slots.length > 0) await this.wal.append(batch.buf, lastLsn, batch.rejected > 0);
     if (batch.accepted > 0) this.metrics.ingested.inc({ source }, batch.accepted);
     for (const [reason, n] of Object.entries(batch.reasons)) this.metrics.rejected.inc({ source, reason }, n);
     return { accepted: batch.accepted, rejected: batch.rejected, firstLsn, lastLsn };
