@@ -169,6 +169,9 @@ export class Wal {
     await rm(seg.path, { force: true });
   }
 
+  /** Bytes of segments sealed by rotation and not yet taken by `seal()`. */
+  get sealedBytes(): number { return this.sealed.reduce((n, s) => n + s.bytes, 0); }
+
   /** Bytes of the current (unsealed) segment. */
   get currentBytes(): number { return this.size; }
 

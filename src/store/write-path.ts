@@ -66,7 +66,8 @@ export class WritePath {
 
   /** Why writers should back off now, or undefined when they may write. */
   overloaded(extraPendingBytes = 0): string | undefined {
-    if (this.wal.pendingBytes + this.backlogBytes + extraPendingBytes > this.opts.maxPendingBytes) return 'write_backlog';
+    // Bytes waiting for fsync or for intake (memory), and sealed segments the store has not loaded yet (the store is behind).
+    if (this.wal.pendingBytes + this.wal.sealedBytes + this.backlogBytes + extraPendingBytes > this.opts.maxPendingBytes) return 'write_backlog';
     return undefined;
   }
 
