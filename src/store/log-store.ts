@@ -59,6 +59,10 @@ export class LogStore {
     const allowed = [dir, ...extraAllowedDirs.map((d) => resolve(d))].map((d) => `'${d.replaceAll("'", "''")}/'`).join(', ');
     // Defence in depth: even a query that escaped compilation cannot touch files outside the data directory.
     await conn.run(`SET allowed_directories = [${allowed}]`);
+    // Sealing writes one Parquet file per service: flush each partition's buffer at one row group, and let DuckDB
+    // write out of insertion order, so a seal's memory stays near the store's limit instead of buffering whole days.
+    await conn.run('SET partitioned_write_flush_threshold = 122880');
+    await conn.run('SET preserve_insertion_order = false');
     // Once disabled, DuckDB refuses to enable external access or widen the allowed directories while running.
     await conn.run('SET enable_external_access = false');
     await conn.run(`CREATE TABLE IF NOT EXISTS logs (${ddlColumns(LOG_COLUMNS)})`);
