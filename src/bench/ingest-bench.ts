@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const server: Record<string, number> = process.env.BENCH_WORKERS ? { ingestWorkers: Number(process.env.BENCH_WORKERS) } : {};
   const store: Record<string, number> = { sealAfterHours: 1, ...(process.env.BENCH_DUCKDB_THREADS ? { threads: Number(process.env.BENCH_DUCKDB_THREADS) } : {}), ...(process.env.BENCH_LOAD_THREADS ? { loadThreads: Number(process.env.BENCH_LOAD_THREADS) } : {}) };
   // Durability on: fsync before every acknowledgement (the default).
-  writeFileSync(cfgPath, stringify({ dataDir, log: { level: 'warn' }, wal: { fsync: true }, server, store }));
+  writeFileSync(cfgPath, stringify({ dataDir, log: { level: 'warn' }, wal: { fsync: true, ...(process.env.BENCH_FLUSH_MS ? { flushIntervalMs: Number(process.env.BENCH_FLUSH_MS) } : {}) }, server, store }));
   const child = spawn(process.execPath, [bin, 'serve', '--config', cfgPath, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOGSIFT_LOG_LEVEL: 'info' } });
   let out = '';
   const url = await new Promise<string>((res, rej) => {
