@@ -75,3 +75,26 @@ test('closed days are sealed to Parquet, stay queryable, and retention drops old
   assert.equal((await listParts(join(dir, 'parts'))).length, 1);
   await store.close();
 });
+
+test('size-based retention drops the oldest sealed days until the directory fits', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'store-'));
+  const store = await LogStore.open(dir, opts);
+  const lines = [];
+  for (let d = 1; d <= 4; d++) for (let i = 0; i < 50; i++) lines.push(rec(d * 100 + i, `2024-02-0${d}T1${i % 10}:00:00Z`, `svc${i % 3}`));
+  const seg = segment(join(dir, 'wal'), 'seg-1.ndjson', lines);
+  await store.loadSegment(seg, seg.lastLsn);
+  const now = new Date('2024-02-05T12:00:00Z');
+  await sealClosedDays(store, now, { sealAfterHours: 2, retentionDays: 0, maxTotalBytes: 0 });
+  const parts = await listParts(join(dir, 'parts'));
+  assert.deepEqual([...new Set(parts.map((p) => p.date))], ['2024-02-01', '2024-02-02', '2024-02-03', '2024-02-04']);
+  await store.checkpoint(); // a stable database file size for the bound below
+  const newest = parts.filter((p) => p.date >= '2024-02-03').reduce((n, p) => n + p.bytes, 0);
+  // Room for the database file and the two newest days only: the two oldest days must go.
+  const bound = (await store.dbBytes()) + newest;
+  const dropped = await applyRetention(store, now, { sealAfterHours: 2, retentionDays: 0, maxTotalBytes: bound });
+  assert.deepEqual(dropped, ['2024-02-01', '2024-02-02']);
+  const left = await listParts(join(dir, 'parts'));
+  assert.ok((await store.dbBytes()) + left.reduce((n, p) => n + p.bytes, 0) <= bound);
+  assert.deepEqual([...new Set(left.map((p) => p.date))], ['2024-02-03', '2024-02-04']);
+  await store.close();
+});
