@@ -4,6 +4,8 @@ import type { Command } from 'commander';
 import { api, defaultUrl } from './client.js';
 import { cell, renderTable } from './table.js';
 
+const COMPACT = ['timestamp', 'level', 'service', 'host', 'message'];
+
 interface QueryResponse { kind: string; columns: string[]; rows: Record<string, unknown>[]; took_ms: number; next?: number }
 
 function qs(params: Record<string, string | undefined>): string {
@@ -21,10 +23,13 @@ export function registerQuery(program: Command): void {
     .option('--end <time>', 'RFC 3339 end (exclusive)')
     .option('-n, --limit <n>', 'maximum rows')
     .option('--json', 'print the raw JSON response')
-    .action(async (q: string, f: { url: string; start?: string; end?: string; limit?: string; json?: boolean }) => {
+    .option('--wide', 'show every column of records (default: timestamp, level, service, host, message)')
+    .action(async (q: string, f: { url: string; start?: string; end?: string; limit?: string; json?: boolean; wide?: boolean }) => {
       const r = await api<QueryResponse>({ url: f.url }, `/api/v1/query?${qs({ q, start: f.start, end: f.end, limit: f.limit })}`);
       if (f.json) { process.stdout.write(JSON.stringify(r, null, 2) + '\n'); return; }
-      process.stdout.write(renderTable(r.columns, r.rows) + '\n');
+      // Records without a `| fields` pipe carry every column; a terminal shows the ones people scan.
+      const compact = r.kind === 'rows' && !f.wide && COMPACT.every((c) => r.columns.includes(c));
+      process.stdout.write(renderTable(compact ? COMPACT : r.columns, r.rows) + '\n');
       process.stderr.write(`${r.rows.length} rows in ${r.took_ms} ms\n`);
     });
 
