@@ -81,8 +81,12 @@ export class Engine {
     return this.commit(out.batch, ctx.source);
   }
 
-  /** Bytes handed to intake and not yet durable: part of the backpressure decision. */
-  overloaded(): string | undefined {
+  /** Bytes of request bodies being received or processed (reserved by the HTTP ingest route). */
+  inflightBytes = 0;
+
+  /** Why ingest should back off now (a reason code), counting `extraBytes` about to be read; undefined when it may go on. */
+  overloaded(extraBytes = 0): string | undefined {
+    if (this.inflightBytes + extraBytes > this.config.server.maxPendingBytes) return 'inflight_bytes';
     return this.writePath.overloaded(this.pool.pendingBytes);
   }
 

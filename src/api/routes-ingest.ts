@@ -38,17 +38,32 @@ export function registerIngestRoutes(app: FastifyInstance, engine: Engine): void
 
 function ingestScope(app: FastifyInstance, engine: Engine): void {
   const { server } = engine.config;
+  const inflight = new WeakMap<FastifyRequest, number>();
+  const release = (req: FastifyRequest) => {
+    const n = inflight.get(req);
+    if (n === undefined) return;
+    inflight.delete(req);
+    engine.inflightBytes -= n;
+  };
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: server.maxBodyBytes }, (_req, body, done) => done(null, body));
 
   app.post<{ Querystring: { service?: string } }>('/api/v1/logs', {
-    onRequest: async () => {
-      const why = engine.overloaded();
+    onRequest: async (req) => {
+      // Reserve the body's size before reading it, so that many concurrent large requests cannot together
+      // hold more than server.maxPendingBytes in memory; a body without a length reserves the maximum.
+      const declared = Number(req.headers['content-length']);
+      const bytes = Number.isFinite(declared) && declared >= 0 ? Math.min(declared, server.maxBodyBytes) : server.maxBodyBytes;
+      const why = engine.overloaded(bytes);
       if (why) {
         engine.metrics.overloaded.inc({ reason: why });
         throw new HttpError(429, 'http_overloaded', `the write path is behind (${why}); retry after ${server.retryAfterSeconds}s`, server.retryAfterSeconds);
       }
+      inflight.set(req, bytes);
+      engine.inflightBytes += bytes;
     },
+    onResponse: async (req) => release(req),
+    onRequestAbort: async (req) => release(req),
   }, async (req) => {
     const type = mediaType(req);
     if (type !== 'application/json' && !LINE_TYPES.has(type)) {

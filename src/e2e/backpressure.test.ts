@@ -38,3 +38,33 @@ test('a store that falls behind gets 429 with Retry-After, and recovers once it 
     await server.stop();
   }
 });
+
+test('bodies being received count against the bound, so concurrent large requests cannot exhaust memory', { timeout: 60_000 }, async () => {
+  const { request } = await import('node:http');
+  const server = await startServer(join(tempDir('bp2'), 'data'), { server: { maxPendingBytes: 1024 * 1024, retryAfterSeconds: 2 } });
+  try {
+    const line = JSON.stringify({ service: 'slow', message: 'y'.repeat(100) }) + '\n';
+    const body = Buffer.from(line.repeat(Math.ceil(700_000 / line.length)));
+    // A slow client: declares ~700 KB and sends only the first half, holding its reservation.
+    const slow = request(`${server.url}/api/v1/logs`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson', 'content-length': String(body.length) } });
+    const slowDone = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      slow.on('response', (res) => { let t = ''; res.on('data', (d: Buffer) => { t += d.toString(); }); res.on('end', () => resolve({ status: res.statusCode ?? 0, text: t })); });
+      slow.on('error', reject);
+    });
+    slow.write(body.subarray(0, body.length / 2));
+    await new Promise((r) => setTimeout(r, 300));
+    const second = await post(`${server.url}/api/v1/logs`, body, { 'content-type': 'application/x-ndjson' });
+    assert.equal(second.status, 429, JSON.stringify(second.body));
+    assert.equal(second.headers.get('retry-after'), '2');
+    slow.end(body.subarray(body.length / 2));
+    const first = await slowDone;
+    assert.equal(first.status, 200, first.text);
+    // The reservation is released with the response: the same request now goes through.
+    const third = await post(`${server.url}/api/v1/logs`, body, { 'content-type': 'application/x-ndjson' });
+    assert.equal(third.status, 200);
+    const m = await (await fetch(`${server.url}/metrics`)).text();
+    assert.match(m, /logsift_overload_rejections_total\{reason="inflight_bytes"\} 1/);
+  } finally {
+    await server.stop();
+  }
+});
