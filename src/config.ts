@@ -9,7 +9,7 @@ export interface Config {
   server: { host: string; port: number; ingestWorkers: number; maxBodyBytes: number; maxDecompressedBytes: number; maxPendingBytes: number; retryAfterSeconds: number };
   normalize: { maxLineBytes: number; maxFields: number; maxDepth: number; defaultTimezone: string; defaultService: string | null; maxDeadLetterBytes: number };
   wal: { fsync: boolean; groupCommitMs: number; segmentMaxBytes: number; flushIntervalMs: number };
-  store: { threads: number; loadThreads: number; memoryLimit: string; retentionDays: number; maxTotalBytes: number; sealAfterHours: number; maintenanceIntervalMs: number };
+  store: { threads: number; memoryLimit: string; retentionDays: number; maxTotalBytes: number; sealAfterHours: number; maintenanceIntervalMs: number };
   query: { defaultLimit: number; maxLimit: number };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   demo: { linesPerSecond: number; seed: number };
@@ -47,7 +47,6 @@ export const configSchema = {
   }),
   store: obj({
     threads: int(1, 2),
-    loadThreads: int(1, 1),
     memoryLimit: { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?\\s*(KB|MB|GB|KiB|MiB|GiB)$', default: '512MiB' },
     retentionDays: int(0, 30),
     maxTotalBytes: int(0, 0),

@@ -15,6 +15,7 @@ export interface Metrics {
   readonly appliedLsn: Gauge;
   readonly segmentsLoaded: Counter;
   readonly loadErrors: Counter;
+  readonly walCorrupt: Counter;
 }
 
 export function createMetrics(): Metrics {
@@ -38,5 +39,6 @@ export function createMetrics(): Metrics {
     appliedLsn: new Gauge({ name: 'logsift_store_applied_lsn', help: 'Highest write-ahead-log sequence number committed in the store.', ...r }),
     segmentsLoaded: new Counter({ name: 'logsift_wal_segments_loaded_total', help: 'WAL segments loaded into the store.', ...r }),
     loadErrors: new Counter({ name: 'logsift_wal_load_errors_total', help: 'Failed attempts to load a WAL segment into the store (retried).', ...r }),
+    walCorrupt: new Counter({ name: 'logsift_wal_corrupt_lines_total', help: 'WAL lines the store could not read, moved to the dead-letter store as wal_corrupt.', ...r }),
   };
 }

@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   rmSync(dataDir, { recursive: true, force: true });
   const cfgPath = join(OUT, 'bench-config.yaml');
   const server: Record<string, number> = process.env.BENCH_WORKERS ? { ingestWorkers: Number(process.env.BENCH_WORKERS) } : {};
-  const store: Record<string, number> = { sealAfterHours: 1, ...(process.env.BENCH_DUCKDB_THREADS ? { threads: Number(process.env.BENCH_DUCKDB_THREADS) } : {}), ...(process.env.BENCH_LOAD_THREADS ? { loadThreads: Number(process.env.BENCH_LOAD_THREADS) } : {}) };
+  const store: Record<string, number> = { sealAfterHours: 1, ...(process.env.BENCH_DUCKDB_THREADS ? { threads: Number(process.env.BENCH_DUCKDB_THREADS) } : {}) };
   // Durability on: fsync before every acknowledgement (the default).
   writeFileSync(cfgPath, stringify({ dataDir, log: { level: 'warn' }, wal: { fsync: true, ...(process.env.BENCH_FLUSH_MS ? { flushIntervalMs: Number(process.env.BENCH_FLUSH_MS) } : {}) }, server, store }));
   const child = spawn(process.execPath, [bin, 'serve', '--config', cfgPath, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOGSIFT_LOG_LEVEL: 'info' } });

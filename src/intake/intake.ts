@@ -8,11 +8,29 @@ import type { LogRecord } from '../model/log-record.js';
 /** A rejected input, kept verbatim. */
 export interface DeadLetter { reason: RejectReason; error: string; raw: Buffer }
 
-export interface IntakeResult { records: LogRecordInput[]; deadLetters: DeadLetter[]; skipped: number }
+/** Records with their JSON text (computed once, here, where it is also checked), dead letters and blank lines. */
+export interface IntakeResult { records: LogRecordInput[]; jsons?: string[]; deadLetters: DeadLetter[]; skipped: number }
+
+/** True when every string in the value is well-formed Unicode (no lone UTF-16 surrogate, which the store cannot hold). */
+function wellFormed(v: unknown, depth = 0): boolean {
+  if (typeof v === 'string') return v.isWellFormed();
+  if (typeof v !== 'object' || v === null || depth > 64) return true;
+  for (const [k, x] of Object.entries(v)) if (!k.isWellFormed() || !wellFormed(x, depth + 1)) return false;
+  return true;
+}
 
 export interface IntakeContext { receivedAt: Date; source: string; service?: string }
 
 const fatalDecoder = new TextDecoder('utf-8', { fatal: true });
+
+/** The raw bytes of a JSON body element for the dead-letter store; a value too deep to serialize says so instead. */
+function rawOf(v: unknown): Buffer {
+  try {
+    return Buffer.from(JSON.stringify(v) ?? String(v), 'utf8');
+  } catch (err) {
+    return Buffer.from(`(a JSON value that cannot be serialized again: ${(err as Error).message})`, 'utf8');
+  }
+}
 
 export class Intake {
   constructor(private readonly opts: NormalizeOptions, private readonly validator: Validator<LogRecord>) {}
@@ -23,7 +41,7 @@ export class Intake {
    * the bad lines are dead-lettered.
    */
   lines(body: Buffer, ctx: IntakeContext): IntakeResult {
-    const out: IntakeResult = { records: [], deadLetters: [], skipped: 0 };
+    const out: IntakeResult = { records: [], jsons: [], deadLetters: [], skipped: 0 };
     let text: string | undefined;
     try { text = fatalDecoder.decode(body); } catch { text = undefined; }
     if (text !== undefined) {
@@ -57,10 +75,10 @@ export class Intake {
 
   /** Normalizes already-parsed JSON values (the elements of a JSON array body, or one object). */
   objects(values: readonly unknown[], ctx: IntakeContext): IntakeResult {
-    const out: IntakeResult = { records: [], deadLetters: [], skipped: 0 };
+    const out: IntakeResult = { records: [], jsons: [], deadLetters: [], skipped: 0 };
     for (const v of values) {
       const r = normalizeObject(v, { receivedAt: ctx.receivedAt, ...(ctx.service ? { service: ctx.service } : {}) }, this.opts);
-      this.accept(r, () => Buffer.from(JSON.stringify(v) ?? String(v), 'utf8'), out);
+      this.accept(r, () => rawOf(v), out, true);
     }
     return out;
   }
@@ -78,7 +96,7 @@ export class Intake {
     this.accept(r, () => Buffer.from(line, 'utf8'), out);
   }
 
-  private accept(r: NormalizeResult, raw: () => Buffer, out: IntakeResult): void {
+  private accept(r: NormalizeResult, raw: () => Buffer, out: IntakeResult, fromObject = false): void {
     if (!r.ok) {
       out.deadLetters.push({ reason: r.reason, error: r.message, raw: raw() });
       return;
@@ -88,6 +106,18 @@ export class Intake {
       out.deadLetters.push({ reason: 'schema_violation', error: `the normalized record does not match schemas/log_schema.yaml: ${problems.join('; ')}`, raw: raw() });
       return;
     }
+    const json = JSON.stringify(r.record);
+    // JSON.stringify writes \u escapes only for control characters and lone surrogates: look closer only then.
+    if (json.includes('\\u') && !wellFormed(r.record)) {
+      out.deadLetters.push({ reason: 'invalid_utf8', error: 'the record holds text that is not valid Unicode (a lone UTF-16 surrogate, e.g. from a \\ud800 escape)', raw: raw() });
+      return;
+    }
+    // A line is bounded by maxLineBytes on the way in; a record from a JSON body is bounded the same way here.
+    if (fromObject && json.length > this.opts.maxLineBytes && Buffer.byteLength(json) > this.opts.maxLineBytes) {
+      out.deadLetters.push({ reason: 'line_too_long', error: `the record is ${Buffer.byteLength(json)} bytes as JSON, over normalize.maxLineBytes (${this.opts.maxLineBytes}); raise it or split the record`, raw: raw() });
+      return;
+    }
     out.records.push(r.record);
+    out.jsons?.push(json);
   }
 }

@@ -56,11 +56,12 @@ export function serializeBatch(r: IntakeResult, source: string, receivedAt: Date
   // The constant head of every record line, encoded once per batch; the record's own JSON follows with its
   // opening brace turned into a comma. This is the hot path: one memcpy and one string write per line.
   const recHead = Buffer.from(REC_HEAD + tail, 'utf8');
-  for (const rec of r.records) {
+  const jsons = r.jsons && r.jsons.length === r.records.length ? r.jsons : r.records.map((x) => JSON.stringify(x));
+  for (const json of jsons) {
     slots.push(out.pos + SLOT_AT);
     out.copy(recHead);
     const at = out.pos;
-    out.put(JSON.stringify(rec));
+    out.put(json);
     out.buf[at] = 0x2c; // '{' -> ','
     out.room(1);
     out.buf[out.pos++] = 0x0a;
@@ -69,7 +70,8 @@ export function serializeBatch(r: IntakeResult, source: string, receivedAt: Date
   for (const d of r.deadLetters) {
     reasons[d.reason] = (reasons[d.reason] ?? 0) + 1;
     const cut = d.raw.length > maxDeadLetterBytes;
-    const error = cut ? `${d.error} (raw input cut from ${d.raw.length} to ${maxDeadLetterBytes} bytes: normalize.maxDeadLetterBytes)` : d.error;
+    // The error text may quote the input: make it well-formed so the store can hold it.
+    const error = (cut ? `${d.error} (raw input cut from ${d.raw.length} to ${maxDeadLetterBytes} bytes: normalize.maxDeadLetterBytes)` : d.error).toWellFormed();
     const raw = cut ? d.raw.subarray(0, maxDeadLetterBytes) : d.raw;
     slots.push(out.pos + SLOT_AT);
     out.put(DL_HEAD);

@@ -2,8 +2,11 @@
 
 /** Earliest accepted instant: 1970-01-01T00:00:00Z. */
 export const MIN_EPOCH_SECONDS = 0;
-/** First rejected instant: 2263-01-01T00:00:00Z (accepted years are 1970..2262, the int64-nanosecond range). */
-export const MAX_EPOCH_SECONDS_EXCLUSIVE = 9_246_182_400;
+/**
+ * First rejected instant: 2262-04-11T23:47:16Z. The store keeps nanoseconds in a signed 64-bit integer, which ends
+ * at 2262-04-11T23:47:16.854775807Z; anything later would be acknowledged and then fail to load.
+ */
+export const MAX_EPOCH_SECONDS_EXCLUSIVE = 9_223_372_036;
 
 /** Days since 1970-01-01 of a civil date (month 1..12). Howard Hinnant's days_from_civil. */
 export function daysFromCivil(year: number, month: number, day: number): number {

@@ -37,7 +37,7 @@ export function parseRfc3164(line: string, start: number, pri: number, mc: MapCo
   const timestamp = wallToIso(w, mc.zone, mc.receivedAt);
   if (timestamp === null) {
     if (pri < 0) return null;
-    return reject('invalid_timestamp', `cannot use syslog timestamp ${JSON.stringify(line.slice(start, w.end))}: a field is out of range or the year is outside 1970..2262`);
+    return reject('invalid_timestamp', `cannot use syslog timestamp ${JSON.stringify(line.slice(start, w.end))}: a field is out of range or the year is outside 1970-01-01..2262-04-11T23:47:15Z`);
   }
   let i = w.end + 1;
   while (line.charCodeAt(i) === 32) i++;

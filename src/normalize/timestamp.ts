@@ -11,7 +11,7 @@ const ONE_DAY_SECONDS = 86400;
 
 /**
  * Formats whole epoch seconds plus fractional-second digits (0..9, emitted verbatim) as RFC 3339 UTC.
- * Returns null outside the accepted years 1970..2262.
+ * Returns null outside the accepted years 1970-01-01..2262-04-11T23:47:15Z.
  */
 export function formatTimestamp(epochSeconds: number, fractionDigits = ''): string | null {
   if (!Number.isInteger(epochSeconds) || epochSeconds < MIN_EPOCH_SECONDS || epochSeconds >= MAX_EPOCH_SECONDS_EXCLUSIVE) return null;
@@ -39,7 +39,7 @@ function epochNumberToIso(n: number): string | null {
 }
 
 /**
- * A scanned wall time to RFC 3339 UTC, or null when a field is out of range or the year is outside 1970..2262.
+ * A scanned wall time to RFC 3339 UTC, or null when a field is out of range or the year is outside 1970-01-01..2262-04-11T23:47:15Z.
  * Without a written zone the reading is taken in `zone`. Without a year, the year of `receivedAt`
  * is used, or the one before when that would put the instant more than a day after `receivedAt`
  * (and a January date goes to the next year when that is still within a day of `receivedAt`).

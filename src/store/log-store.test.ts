@@ -45,8 +45,9 @@ test('the store cannot read files outside its data directory', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'store-'));
   const store = await LogStore.open(dir, opts);
   await assert.rejects(store.query(`SELECT * FROM read_csv('/etc/passwd')`), /Permission Error|disabled by configuration/);
-  await assert.rejects(store.query(`SET enable_external_access = true`), /Cannot enable external access/);
-  await assert.rejects(store.query(`SET allowed_directories = ['/']`), /Cannot change allowed_directories/);
+  await assert.rejects(store.query(`SET enable_external_access = true`), /locked|Cannot enable external access/);
+  await assert.rejects(store.query(`SET allowed_directories = ['/']`), /locked|Cannot change allowed_directories/);
+  await assert.rejects(store.query(`SET memory_limit = '100GB'`), /locked/);
   await store.close();
 });
 

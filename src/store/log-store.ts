@@ -12,8 +12,6 @@ export interface StoreOptions {
   memoryLimit: string;
   /** Largest WAL line the loader must read (DuckDB's read_json maximum_object_size); default 16 MiB. */
   maxWalLineBytes?: number;
-  /** DuckDB threads while a WAL segment loads (fewer than `threads`: the parallel JSON reader competes with intake for cores). */
-  loadThreads?: number;
 }
 
 export type Row = Record<string, unknown>;
@@ -39,12 +37,9 @@ export class LogStore {
     opts: StoreOptions,
   ) {
     this.maxWalLineBytes = opts.maxWalLineBytes ?? 16 * 1024 * 1024;
-    this.threads = opts.threads;
-    this.loadThreads = opts.loadThreads ?? opts.threads;
   }
 
-  private readonly threads: number;
-  private readonly loadThreads: number;
+
 
   static async open(dataDir: string, opts: StoreOptions, extraAllowedDirs: string[] = []): Promise<LogStore> {
     const dir = resolve(dataDir);
@@ -63,8 +58,10 @@ export class LogStore {
     // write out of insertion order, so a seal's memory stays near the store's limit instead of buffering whole days.
     await conn.run('SET partitioned_write_flush_threshold = 122880');
     await conn.run('SET preserve_insertion_order = false');
-    // Once disabled, DuckDB refuses to enable external access or widen the allowed directories while running.
+    // Once disabled, DuckDB refuses to enable external access or widen the allowed directories while running;
+    // the lock also keeps every other setting (memory, threads) as configured.
     await conn.run('SET enable_external_access = false');
+    await conn.run('SET lock_configuration = true');
     await conn.run(`CREATE TABLE IF NOT EXISTS logs (${ddlColumns(LOG_COLUMNS)})`);
     await conn.run(`CREATE TABLE IF NOT EXISTS dead_letters (${ddlColumns(DEAD_LETTER_COLUMNS)})`);
     await conn.run('CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)');
@@ -88,35 +85,69 @@ export class LogStore {
     return this.serial(async (c) => {
       if (maxLsn <= this.applied) return { records: 0, deadLetters: 0 };
       const t0 = performance.now();
-      const src = `read_json($1, format = 'newline_delimited', columns = ${walJsonColumns()}, maximum_object_size = ${this.maxWalLineBytes})`;
-      const cols = LOG_COLUMN_NAMES.map((n) => `"${n}"`).join(', ');
-      const dlCols = DEAD_LETTER_COLUMNS.map(([n]) => `"${n}"`).join(', ');
-      if (this.loadThreads !== this.threads) await c.run(`SET threads = ${this.loadThreads}`);
-      await c.run('BEGIN TRANSACTION');
       try {
-        const r = await c.run(`INSERT INTO logs (${cols}) SELECT ${cols} FROM ${src} WHERE k = 'r' AND lsn > $2`, [seg.path, this.applied]);
-        // A second pass over the segment only when it holds dead letters (rare): each pass parses every line.
-        const d = seg.deadLetters ? await c.run(
-          `INSERT INTO dead_letters (${dlCols}) SELECT id, lsn, received_at, source, reason, error, from_base64(raw_b64), 0, NULL FROM ${src} WHERE k = 'd' AND lsn > $2`,
-          [seg.path, this.applied],
-        ) : { rowsChanged: 0 };
-        await c.run(`INSERT OR REPLACE INTO meta VALUES ('applied_lsn', $1)`, [String(maxLsn)]);
-        await c.run('COMMIT');
-        this.applied = maxLsn;
-        const records = Number(r.rowsChanged);
-        const deadLetters = Number(d.rowsChanged);
+        const r = await this.loadFile(c, seg.path, maxLsn, seg.deadLetters);
         this.stats.segmentsLoaded++;
-        this.stats.recordsLoaded += records;
-        this.stats.deadLettersLoaded += deadLetters;
         this.stats.lastLoadMs = performance.now() - t0;
-        return { records, deadLetters };
+        return r;
       } catch (err) {
-        await c.run('ROLLBACK').catch(() => undefined);
         throw new StorageError(`cannot load WAL segment ${seg.path} into the store: ${errorMessage(err)}`, { cause: err });
-      } finally {
-        if (this.loadThreads !== this.threads) await c.run(`SET threads = ${this.threads}`);
       }
     });
+  }
+
+  /**
+   * One transaction: the file's records and dead letters above the applied LSN, and `maxLsn` as the new applied
+   * LSN. Rolls back and rethrows on any error. Callers hold the serial queue.
+   */
+  async loadFile(c: DuckDBConnection, path: string, maxLsn: number, deadLetters: boolean): Promise<{ records: number; deadLetters: number }> {
+    const src = `read_json($1, format = 'newline_delimited', columns = ${walJsonColumns()}, maximum_object_size = ${this.maxWalLineBytes})`;
+    const cols = LOG_COLUMN_NAMES.map((n) => `"${n}"`).join(', ');
+    const dlCols = DEAD_LETTER_COLUMNS.map(([n]) => `"${n}"`).join(', ');
+    await c.run('BEGIN TRANSACTION');
+    try {
+      const r = await c.run(`INSERT INTO logs (${cols}) SELECT ${cols} FROM ${src} WHERE k = 'r' AND lsn > $2`, [path, this.applied]);
+      // A second pass over the file only when it holds dead letters (rare): each pass parses every line.
+      const d = deadLetters ? await c.run(
+        `INSERT INTO dead_letters (${dlCols}) SELECT id, lsn, received_at, source, reason, error, from_base64(raw_b64), 0, NULL FROM ${src} WHERE k = 'd' AND lsn > $2`,
+        [path, this.applied],
+      ) : { rowsChanged: 0 };
+      await c.run(`INSERT OR REPLACE INTO meta VALUES ('applied_lsn', $1)`, [String(maxLsn)]);
+      await c.run('COMMIT');
+      this.applied = maxLsn;
+      const records = Number(r.rowsChanged);
+      const dls = Number(d.rowsChanged);
+      this.stats.recordsLoaded += records;
+      this.stats.deadLettersLoaded += dls;
+      return { records, deadLetters: dls };
+    } catch (err) {
+      await c.run('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Moves the applied LSN forward without loading anything (the rest of a salvaged segment held no records). */
+  async markApplied(c: DuckDBConnection, lsn: number): Promise<void> {
+    await c.run(`INSERT OR REPLACE INTO meta VALUES ('applied_lsn', $1)`, [String(lsn)]);
+    this.applied = lsn;
+  }
+
+  /** Stores one WAL line the store cannot read as a `wal_corrupt` dead letter, and moves the applied LSN past it. */
+  async deadLetterWalLine(c: DuckDBConnection, lsn: number, raw: Buffer, error: string): Promise<void> {
+    await c.run('BEGIN TRANSACTION');
+    try {
+      await c.run(
+        `INSERT INTO dead_letters VALUES ($1, $2, CAST($3 AS TIMESTAMP_NS), 'wal_recovery', 'wal_corrupt', $4, from_base64($5), 0, NULL)`,
+        [`dl-wal-${lsn}`, lsn, new Date().toISOString(), error.toWellFormed(), raw.toString('base64')],
+      );
+      await c.run(`INSERT OR REPLACE INTO meta VALUES ('applied_lsn', $1)`, [String(lsn)]);
+      await c.run('COMMIT');
+      this.applied = lsn;
+      this.stats.deadLettersLoaded++;
+    } catch (err) {
+      await c.run('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
   }
 
   /** Runs a read-only, parameterized statement and returns rows as JSON-safe objects. */

@@ -7,6 +7,7 @@ import type { Metrics } from '../metrics.js';
 import { errorMessage } from '../errors.js';
 import type { LogStore } from './log-store.js';
 import type { Segment, Wal } from './wal.js';
+import { salvageSegment } from './salvage.js';
 
 export interface WritePathOptions {
   /** How often the current WAL segment is sealed and loaded into the store (upper bound on time until queryable). */
@@ -100,7 +101,7 @@ export class WritePath {
       const seg = this.backlog[0];
       if (!seg) break;
       try {
-        await this.store.loadSegment(seg, seg.lastLsn);
+        await this.loadOrSalvage(seg);
         await this.wal.remove(seg);
         this.lastLoadError = undefined;
       } catch (err) {
@@ -117,6 +118,18 @@ export class WritePath {
     }
     this.metrics.walBytes.set(this.backlogBytes + this.wal.currentBytes);
     this.metrics.walPendingBytes.set(this.wal.pendingBytes);
+  }
+
+  /** Loads a segment; when the store rejects it whole, salvages it line by line (bad lines become dead letters). */
+  private async loadOrSalvage(seg: Segment): Promise<void> {
+    try {
+      await this.store.loadSegment(seg, seg.lastLsn);
+    } catch (err) {
+      this.log.warn({ err, segment: seg.path }, 'the store rejected a WAL segment; salvaging it line by line');
+      const r = await salvageSegment(this.store, seg);
+      this.metrics.walCorrupt.inc(r.corrupt);
+      this.log.warn({ segment: seg.path, records: r.records, corrupt: r.corrupt }, 'WAL segment salvaged; unreadable lines are dead letters (wal_corrupt)');
+    }
   }
 
   /** Health of the write path for /readyz. */
