@@ -20,6 +20,11 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     if (err instanceof QueryError) return reply.code(400).send({ error: { code: err.code, message: err.message, position: err.position } });
     if (err instanceof LogsiftError && err.code === 'validation_failed') return reply.code(400).send({ error: { code: err.code, message: err.message } });
+    if (err instanceof LogsiftError && (err.code === 'wal_failed' || err.code === 'storage_failed')) {
+      // Not acknowledged: the client keeps the data and may retry; the operator sees why in the log and /readyz.
+      req.log.error({ err }, 'write path failed');
+      return reply.code(503).header('retry-after', '5').send({ error: { code: err.code, message: err.message } });
+    }
     const fe = err as FastifyError;
     const mapped = fe.code ? fastifyCodes[fe.code] : undefined;
     if (mapped) return reply.code(mapped.status).send({ error: { code: mapped.code, message: fe.message } });

@@ -64,3 +64,16 @@ test('append after close is refused with a clear error', async () => {
   await wal.close();
   await assert.rejects(wal.append(line(1), 1), /cannot append to the write-ahead log: it is closed/);
 });
+
+test('a write that fails and cannot be taken back stops the WAL: later appends are refused, never written after half a line', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wal-'));
+  const { wal } = await Wal.open(dir, opts);
+  await wal.append(line(1), 1);
+  // Pull the file out from under the WAL: the next write fails (EBADF) and so does the truncate that would undo it.
+  await (wal as unknown as { fh: { close(): Promise<void> } }).fh.close();
+  await assert.rejects(wal.append(line(2), 2), /cannot write the write-ahead log|EBADF/);
+  assert.ok(wal.failure, 'the WAL is marked failed');
+  await assert.rejects(wal.append(line(3), 3), /cannot take back a partial write-ahead-log write/);
+  const seg = readdirSync(dir).find((n) => n.endsWith('.ndjson'));
+  assert.equal(readFileSync(join(dir, seg ?? ''), 'utf8'), line(1), 'only the acknowledged line is in the segment');
+});

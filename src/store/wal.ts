@@ -89,9 +89,17 @@ export class Wal {
     fsyncDir(this.dir); // the new file's directory entry must be durable before anything in it is acknowledged
   }
 
+  /** Set once the WAL cannot go on safely (failed fsync, failed rollback of a partial write); every append is refused. */
+  failure: WalError | undefined;
+
+  private fail(message: string, cause: unknown): void {
+    this.failure ??= new WalError(message, { cause });
+  }
+
   /** Appends complete NDJSON lines (each ending in \n). Resolves once durable. */
   append(data: Buffer | string, lastLsn: number, hasDeadLetters = false): Promise<void> {
     if (this.closed) return Promise.reject(new WalError('cannot append to the write-ahead log: it is closed'));
+    if (this.failure) return Promise.reject(this.failure);
     const p = new Promise<void>((resolve, reject) => this.pending.waiters.push({ resolve, reject }));
     const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     this.pending.chunks.push(buf);
@@ -115,13 +123,19 @@ export class Wal {
         const batch = this.pending;
         this.pending = { chunks: [], bytes: 0, lastLsn: 0, deadLetters: false, waiters: [] };
         try {
+          if (this.failure) throw this.failure;
           if (batch.chunks.length > 0) await this.writeBatch(batch);
           for (const w of batch.waiters) w.resolve();
         } catch (err) {
-          const e = new WalError(`cannot write the write-ahead log in ${this.dir}: ${errorMessage(err)}`, { cause: err });
+          const e = err instanceof WalError ? err : new WalError(`cannot write the write-ahead log in ${this.dir}: ${errorMessage(err)}`, { cause: err });
           for (const w of batch.waiters) w.reject(e);
         }
-        if (this.rotateRequested || this.size >= this.opts.segmentMaxBytes) await this.rotateNow();
+        try {
+          if (!this.failure && (this.rotateRequested || this.size >= this.opts.segmentMaxBytes)) await this.rotateNow();
+        } catch (err) {
+          this.fail(`cannot start a new write-ahead-log segment in ${this.dir}: ${errorMessage(err)}`, err);
+        }
+        this.rotateRequested = false;
       }
     } finally {
       this.flushing = undefined;
@@ -133,8 +147,23 @@ export class Wal {
     if (!fh) throw new WalError('BUG: no open segment');
     const buf = batch.chunks.length === 1 && batch.chunks[0] ? batch.chunks[0] : Buffer.concat(batch.chunks);
     let off = 0;
-    while (off < buf.length) off += (await fh.write(buf, off, buf.length - off)).bytesWritten;
-    if (this.opts.fsync) { await fh.datasync(); this.stats.fsyncs++; }
+    try {
+      while (off < buf.length) off += (await fh.write(buf, off, buf.length - off)).bytesWritten;
+    } catch (err) {
+      // Take back a partial write, so the next batch does not land after half a line; if that fails too, stop.
+      await fh.truncate(this.size).catch((e: unknown) => this.fail(`cannot take back a partial write-ahead-log write: ${errorMessage(e)}`, e));
+      throw err;
+    }
+    if (this.opts.fsync) {
+      try {
+        await fh.datasync();
+      } catch (err) {
+        // After a failed fsync nothing says what reached the disk: refuse every later write (fsyncgate).
+        this.fail(`cannot fsync the write-ahead log in ${this.dir}: ${errorMessage(err)}; restart logsift once the disk is healthy`, err);
+        throw this.failure;
+      }
+      this.stats.fsyncs++;
+    }
     this.size += buf.length;
     this.segLastLsn = Math.max(this.segLastLsn, batch.lastLsn);
     if (batch.deadLetters) this.segDeadLetters = true;

@@ -133,9 +133,11 @@ export class WritePath {
   }
 
   /** Health of the write path for /readyz. */
-  health(): { ok: boolean; backlogSegments: number; backlogBytes: number; lastLoadError?: string } {
+  health(): { ok: boolean; backlogSegments: number; backlogBytes: number; lastLoadError?: string; walError?: string } {
+    const walError = this.wal.failure?.message;
     return {
-      ok: this.lastLoadError === undefined,
+      ok: this.lastLoadError === undefined && walError === undefined,
+      ...(walError ? { walError } : {}),
       backlogSegments: this.backlog.length,
       backlogBytes: this.backlogBytes,
       ...(this.lastLoadError ? { lastLoadError: this.lastLoadError } : {}),
