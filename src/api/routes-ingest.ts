@@ -73,6 +73,17 @@ function ingestScope(app: FastifyInstance, engine: Engine): void {
     const raw = req.body;
     if (!Buffer.isBuffer(raw)) throw new HttpError(400, 'http_bad_request', 'the request has no body');
     const body = await decodeBody(req, raw, server.maxDecompressedBytes);
+    // A compressed body reserved its compressed size; now that it is inflated, reserve what it really holds.
+    const extra = body.length - (inflight.get(req) ?? 0);
+    if (extra > 0) {
+      const why = engine.overloaded(extra);
+      if (why) {
+        engine.metrics.overloaded.inc({ reason: why });
+        throw new HttpError(429, 'http_overloaded', `the decompressed body does not fit in the ingest bound now (${why}); retry after ${server.retryAfterSeconds}s`, server.retryAfterSeconds);
+      }
+      inflight.set(req, body.length);
+      engine.inflightBytes += extra;
+    }
     const service = typeof req.query.service === 'string' && req.query.service.length > 0 ? req.query.service : undefined;
     const ctx = { receivedAt: engine.now(), source: 'http', ...(service ? { service } : {}) };
     const summary = await engine.ingest(type === 'application/json' ? 'json' : 'lines', body, ctx);

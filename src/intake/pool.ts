@@ -63,7 +63,10 @@ export class IntakePool {
     this.pendingBytes += bytes;
     return new Promise<IntakeOutcome>((resolve, reject) => {
       slot.inflight.set(id, { resolve, reject, bytes });
-      slot.worker.postMessage({ id, job });
+      // Line bodies that own their whole memory are moved, not copied, to the worker (the caller does not read them again).
+      const b = job.body;
+      const movable = job.kind === 'lines' && b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer;
+      slot.worker.postMessage({ id, job }, movable ? [b.buffer as ArrayBuffer] : []);
     });
   }
 
