@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LogStore } from './log-store.js';
@@ -88,6 +88,7 @@ test('size-based retention drops the oldest sealed days until the directory fits
   await sealClosedDays(store, now, { sealAfterHours: 2, retentionDays: 0, maxTotalBytes: 0 });
   const parts = await listParts(join(dir, 'parts'));
   assert.deepEqual([...new Set(parts.map((p) => p.date))], ['2024-02-01', '2024-02-02', '2024-02-03', '2024-02-04']);
+  rmSync(seg.path); // loaded: the write path deletes the segment
   await store.checkpoint(); // a stable database file size for the bound below
   const newest = parts.filter((p) => p.date >= '2024-02-03').reduce((n, p) => n + p.bytes, 0);
   // Room for the database file and the two newest days only: the two oldest days must go.
@@ -97,5 +98,27 @@ test('size-based retention drops the oldest sealed days until the directory fits
   const left = await listParts(join(dir, 'parts'));
   assert.ok((await store.dbBytes()) + left.reduce((n, p) => n + p.bytes, 0) <= bound);
   assert.deepEqual([...new Set(left.map((p) => p.date))], ['2024-02-03', '2024-02-04']);
+  await store.close();
+});
+
+test('size retention never drops the lake when the database file alone is over the bound', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'store-'));
+  const store = await LogStore.open(dir, opts);
+  const seg = segment(join(dir, 'wal'), 'seg-1.ndjson', [rec(1, '2024-02-01T10:00:00Z'), rec(2, '2024-02-02T10:00:00Z')]);
+  await store.loadSegment(seg, seg.lastLsn);
+  const now = new Date('2024-02-05T12:00:00Z');
+  await sealClosedDays(store, now, { sealAfterHours: 2, retentionDays: 0, maxTotalBytes: 0 });
+  const dropped = await applyRetention(store, now, { sealAfterHours: 2, retentionDays: 0, maxTotalBytes: 1024 });
+  assert.deepEqual(dropped, []);
+  assert.equal((await listParts(join(dir, 'parts'))).length, 2);
+  await store.close();
+});
+
+test('a seal interrupted after its staging directory was removed finishes on the next start', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'store-'));
+  const store = await LogStore.open(dir, opts);
+  await store.setMeta('pending_seal', join(dir, 'parts', '.staging-2024-01-01-1'));
+  await recoverSeal(store);
+  assert.equal(await store.getMeta('pending_seal'), undefined);
   await store.close();
 });

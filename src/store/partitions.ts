@@ -1,6 +1,7 @@
 // Time partitions: closed days move from the hot DuckDB table to a Hive-partitioned Parquet lake; retention drops old days.
 import { readdir, rename, rm, stat, mkdir } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { LOG_COLUMN_NAMES } from './columns.js';
 import type { LogStore } from './log-store.js';
 
@@ -90,14 +91,28 @@ async function sealDay(store: LogStore, day: string): Promise<void> {
 
 async function finishMove(store: LogStore, staging: string): Promise<void> {
   const partsDir = join(store.dir, 'parts');
-  for (const f of await readdir(staging, { recursive: true })) {
+  // A crash after the staging directory was removed but before the meta row was: the move is already done.
+  const files = await readdir(staging, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return [] as string[];
+    throw err;
+  });
+  const dirs = new Set<string>();
+  for (const f of files) {
     if (!f.endsWith('.parquet')) continue;
     const target = join(partsDir, f);
-    await mkdir(join(target, '..'), { recursive: true });
+    await mkdir(dirname(target), { recursive: true });
     await rename(join(staging, f), target);
+    dirs.add(dirname(target)).add(dirname(dirname(target)));
   }
+  // The renames must be durable before the pending-seal row goes: after that, nothing would redo them.
+  for (const d of [...dirs, partsDir]) fsyncDir(d);
   await rm(staging, { recursive: true, force: true });
   await store.exec(`DELETE FROM meta WHERE key = 'pending_seal'`);
+}
+
+function fsyncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try { fsyncSync(fd); } finally { closeSync(fd); }
 }
 
 /** Finishes a seal interrupted by a crash, and removes staging directories of seals that never committed. */
@@ -121,19 +136,31 @@ export async function applyRetention(store: LogStore, now: Date, opts: Partition
       if (p < cutDay) { await rm(join(partsDir, `date=${p}`), { recursive: true, force: true }); dropped.push(p); }
     }
     await store.exec('DELETE FROM logs WHERE timestamp < CAST($1 AS TIMESTAMP_NS)', [cutoff.toISOString()]);
+    // Dead letters age out with the same retention, by the time they were received.
+    await store.exec('DELETE FROM dead_letters WHERE received_at < CAST($1 AS TIMESTAMP_NS)', [cutoff.toISOString()]);
   }
   if (opts.maxTotalBytes > 0) {
     let parts = await listParts(partsDir);
-    let total = (await store.dbBytes()) + parts.reduce((n, p) => n + p.bytes, 0);
+    const fixed = async () => (await store.dbBytes()) + (await walBytes(join(store.dir, 'wal')));
+    let total = (await fixed()) + parts.reduce((n, p) => n + p.bytes, 0);
+    // Only sealed days can be dropped. When the database file and WAL alone are over the bound, dropping the lake
+    // would not help (DuckDB gives space back only at checkpoint-on-close): keep the data and report it instead.
+    if ((await fixed()) >= opts.maxTotalBytes) return dropped;
     while (total > opts.maxTotalBytes && parts.length > 0) {
       const oldest = parts[0]?.date ?? '';
       await rm(join(partsDir, `date=${oldest}`), { recursive: true, force: true });
       dropped.push(oldest);
       parts = parts.filter((p) => p.date !== oldest);
-      total = (await store.dbBytes()) + parts.reduce((n, p) => n + p.bytes, 0);
+      total = (await fixed()) + parts.reduce((n, p) => n + p.bytes, 0);
     }
   }
   return dropped;
+}
+
+async function walBytes(dir: string): Promise<number> {
+  let n = 0;
+  for (const f of await readdir(dir).catch(() => [] as string[])) n += await stat(join(dir, f)).then((s) => s.size, () => 0);
+  return n;
 }
 
 export function partPathForDisplay(dataDir: string, p: PartFile): string {
