@@ -6,11 +6,11 @@ import { ConfigError, errorMessage } from './errors.js';
 
 export interface Config {
   dataDir: string;
-  server: { host: string; port: number; ingestWorkers: number; maxBodyBytes: number; maxDecompressedBytes: number; maxPendingBytes: number; retryAfterSeconds: number };
+  server: { host: string; port: number; ingestWorkers: number; requestTimeoutMs: number; maxBodyBytes: number; maxDecompressedBytes: number; maxPendingBytes: number; retryAfterSeconds: number };
   normalize: { maxLineBytes: number; maxFields: number; maxDepth: number; defaultTimezone: string; defaultService: string | null; maxDeadLetterBytes: number };
   wal: { fsync: boolean; groupCommitMs: number; segmentMaxBytes: number; flushIntervalMs: number };
   store: { threads: number; memoryLimit: string; retentionDays: number; maxTotalBytes: number; sealAfterHours: number; maintenanceIntervalMs: number };
-  query: { defaultLimit: number; maxLimit: number };
+  query: { defaultLimit: number; maxLimit: number; maxQueryChars: number };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   demo: { linesPerSecond: number; seed: number };
 }
@@ -26,6 +26,7 @@ export const configSchema = {
     host: { type: 'string', default: '127.0.0.1' },
     port: { type: 'integer', minimum: 0, maximum: 65535, default: 8080 },
     ingestWorkers: { type: 'integer', minimum: 0, maximum: 64, default: 1 },
+    requestTimeoutMs: int(1000, 60_000),
     maxBodyBytes: int(1024, 16 * 1024 * 1024),
     maxDecompressedBytes: int(1024, 64 * 1024 * 1024),
     maxPendingBytes: int(1024 * 1024, 256 * 1024 * 1024),
@@ -53,7 +54,7 @@ export const configSchema = {
     sealAfterHours: int(1, 2),
     maintenanceIntervalMs: int(1000, 60_000),
   }),
-  query: obj({ defaultLimit: int(1, 100), maxLimit: int(1, 10_000) }),
+  query: obj({ defaultLimit: int(1, 100), maxLimit: int(1, 10_000), maxQueryChars: int(16, 16_384) }),
   log: obj({ level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' } }),
   demo: obj({ linesPerSecond: int(1, 200), seed: int(0, 42) }),
   },

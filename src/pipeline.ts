@@ -145,8 +145,13 @@ export class Engine {
     const now = this.now();
     const opts = { sealAfterHours: this.config.store.sealAfterHours, retentionDays: this.config.store.retentionDays, maxTotalBytes: this.config.store.maxTotalBytes };
     await this.flush();
-    const sealed = await sealClosedDays(this.store, now, opts);
-    const dropped = await applyRetention(this.store, now, opts);
+    const partsDir = join(this.store.dir, 'parts');
+    const hooks = {
+      sealed: async () => { this.parts = await listParts(partsDir); },
+      dropping: (date: string) => { this.parts = this.parts.filter((p) => p.date !== date); },
+    };
+    const sealed = await sealClosedDays(this.store, now, opts, hooks);
+    const dropped = await applyRetention(this.store, now, opts, hooks);
     this.parts = await listParts(join(this.store.dir, 'parts'));
     this.metrics.partsBytes.set(this.parts.reduce((n, p) => n + p.bytes, 0));
     this.metrics.storeBytes.set(await this.store.dbBytes());

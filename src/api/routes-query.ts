@@ -24,6 +24,8 @@ function parseLimit(v: string | number | undefined, max: number): number | undef
 export async function runQuery(engine: Engine, p: QueryParams, relation = engine.relation()) {
   const text = p.q ?? p.query ?? '';
   const { query } = engine.config;
+  if (typeof text !== 'string') throw new HttpError(400, 'http_bad_request', 'parameter "q" must be a string');
+  if (text.length > query.maxQueryChars) throw new HttpError(400, 'http_bad_request', `the query is ${text.length} characters, over query.maxQueryChars (${query.maxQueryChars})`);
   const limit = parseLimit(p.limit, query.maxLimit);
   const start = parseTime('start', p.start);
   const end = parseTime('end', p.end);
@@ -49,11 +51,12 @@ export function registerQueryRoutes(app: FastifyInstance, engine: Engine): void 
     if (after !== undefined && (!Number.isSafeInteger(after) || after < 0)) throw new HttpError(400, 'http_bad_request', 'parameter "after" must be a non-negative integer cursor');
     // No flush here: records become visible at the store's load interval (wal.flushIntervalMs), as for every reader.
     if (after === undefined) return { rows: [], next: engine.store.appliedLsn };
-    const window = 10_000;
+    const window = Math.min(10_000, engine.config.query.maxLimit);
     const rel = `(SELECT * FROM ${engine.relation()} WHERE lsn > ${after} ORDER BY lsn LIMIT ${window})`;
     const maxRow = await engine.store.query(`SELECT max(lsn) AS m FROM ${rel}`);
     const next = maxRow[0]?.m === null || maxRow[0]?.m === undefined ? after : Number(maxRow[0].m);
-    const r = await runQuery(engine, { ...req.query, limit: req.query.limit ?? window }, rel);
+    // The relation holds at most one window of records, so a row limit of one window returns every match in it.
+    const r = await runQuery(engine, { ...req.query, limit: window }, rel);
     r.rows.reverse();
     return { ...r, next };
   });

@@ -12,6 +12,8 @@ export async function buildServer(engine: Engine): Promise<FastifyInstance> {
     loggerInstance: engine.log.child({ component: 'http' }) as FastifyBaseLogger,
     disableRequestLogging: true,
     bodyLimit: engine.config.server.maxBodyBytes,
+    // A client that stops sending mid-body must not hold its ingest reservation (and a socket) forever.
+    requestTimeout: engine.config.server.requestTimeoutMs,
     maxParamLength: 200,
     return503OnClosing: true,
   });

@@ -42,6 +42,7 @@ export function registerQuery(program: Command): void {
     .option('--max <n>', 'stop after printing this many records')
     .action(async (q: string | undefined, f: { url: string; interval: string; json?: boolean; max?: string }) => {
       let next = (await api<QueryResponse>({ url: f.url }, `/api/v1/tail?${qs({ q })}`)).next ?? 0;
+      process.stderr.write(`following records stored after cursor ${next}\n`);
       let printed = 0;
       const max = f.max ? Number(f.max) : Infinity;
       for (;;) {

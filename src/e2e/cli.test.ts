@@ -69,7 +69,12 @@ test('tail follows records stored after it started', async () => {
   const child = spawn(process.execPath, [binPath, 'tail', 'service:tailme', '--url', server.url, '--interval', '100', '--max', '3', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-  await new Promise((r) => setTimeout(r, 700));
+  // Wait until tail has its starting cursor, so the records below are stored after it.
+  await new Promise<void>((resolve, reject) => {
+    const tm = setTimeout(() => reject(new Error('tail did not start within 15 s')), 15_000);
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => { err += d.toString(); if (err.includes('following records stored after cursor')) { clearTimeout(tm); resolve(); } });
+  });
   const body = ['one', 'two', 'three'].map((m) => JSON.stringify({ message: m, service: 'tailme' })).join('\n');
   await fetch(`${server.url}/api/v1/logs`, { method: 'POST', body, headers: { 'content-type': 'application/x-ndjson' } });
   const code = await new Promise<number | null>((r) => { const tm = setTimeout(() => { child.kill(); r(null); }, 15_000); child.once('exit', (c) => { clearTimeout(tm); r(c); }); });

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Filter } from './ast.js';
 import { parseQuery } from './parser.js';
+import { QueryError } from '../errors.js';
 import { assertQueryError } from './test-fixture.js';
 
 const filter = (text: string): Filter => parseQuery(text).filter;
@@ -109,4 +110,12 @@ test('time errors say which forms are accepted', () => {
   assertQueryError(() => parseQuery('_time:>2024-02-30'), 7, /expected a time like 2024-01-31/);
   assertQueryError(() => parseQuery('_time:web*'), 6, /_time takes a duration/);
   assertQueryError(() => parseQuery('since:>1h'), 7, /since takes one time/);
+});
+
+test('nesting deeper than MAX_QUERY_NESTING is a QueryError, not a stack overflow', async () => {
+  const { MAX_QUERY_NESTING } = await import('./parser.js');
+  for (const text of ['('.repeat(100_000) + 'a' + ')'.repeat(100_000), 'NOT '.repeat(50_000) + 'a', '-'.repeat(50_000) + 'a']) {
+    assert.throws(() => parseQuery(text), (e: unknown) => e instanceof QueryError && /nests deeper than 64/.test(e.message));
+  }
+  assert.doesNotThrow(() => parseQuery('('.repeat(MAX_QUERY_NESTING) + 'a' + ')'.repeat(MAX_QUERY_NESTING)));
 });

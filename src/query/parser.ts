@@ -25,9 +25,18 @@ export function parseQuery(text: string): Query {
   return fail(rest.kind === 'rparen' ? 'unexpected ")": there is no "(" to close' : `expected a filter, found ${describe(rest)}`, rest.pos);
 }
 
+/** Deepest nesting of parentheses and NOT/- a query may have: parsing and compiling recurse once per level. */
+export const MAX_QUERY_NESTING = 64;
+
 class FilterParser {
   /** How many "(" are open, to tell a stray ")" from an empty group. */
   private depth = 0;
+  /** Open parentheses plus pending NOTs: bounded by MAX_QUERY_NESTING. */
+  private nesting = 0;
+
+  private enter(pos: number): void {
+    if (++this.nesting > MAX_QUERY_NESTING) fail(`the query nests deeper than ${MAX_QUERY_NESTING} levels of parentheses and NOT`, pos);
+  }
 
   constructor(private readonly cursor: Cursor) {}
 
@@ -56,8 +65,10 @@ class FilterParser {
 
   private parseUnary(): Filter {
     if (this.cursor.atWord('NOT') || this.cursor.peek().kind === 'minus') {
-      this.cursor.next();
-      return { kind: 'not', item: this.parseUnary() };
+      this.enter(this.cursor.next().pos);
+      const item = this.parseUnary();
+      this.nesting--;
+      return { kind: 'not', item };
     }
     return this.parsePrimary();
   }
@@ -79,6 +90,7 @@ class FilterParser {
   }
 
   private parseGroup(open: Token): Filter {
+    this.enter(open.pos);
     this.depth++;
     const inner = this.parseOr();
     const close = this.cursor.peek();
@@ -87,6 +99,7 @@ class FilterParser {
     }
     this.cursor.next();
     this.depth--;
+    this.nesting--;
     return inner;
   }
 

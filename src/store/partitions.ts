@@ -50,7 +50,15 @@ export function relationSql(parts: readonly PartFile[]): string {
  * Seals every closed day still in the hot table: COPY to a staging directory, then delete the hot rows and record
  * the pending move in one transaction, then move the files into place. `recoverSeal` finishes an interrupted move.
  */
-export async function sealClosedDays(store: LogStore, now: Date, opts: PartitionOptions): Promise<string[]> {
+/** Hooks that keep the readers' list of parts current while maintenance runs. */
+export interface PartHooks {
+  /** Called after a day's files are in place (the hot rows are already gone): readers must see the new files now. */
+  sealed?: () => Promise<void>;
+  /** Called before a day's files are removed: readers must stop naming them first. */
+  dropping?: (date: string) => void;
+}
+
+export async function sealClosedDays(store: LogStore, now: Date, opts: PartitionOptions, hooks: PartHooks = {}): Promise<string[]> {
   const cutoff = new Date(Math.floor((now.getTime() - opts.sealAfterHours * 3_600_000) / DAY_MS) * DAY_MS);
   const rows = await store.query(
     `SELECT DISTINCT strftime(CAST(timestamp AS DATE), '%Y-%m-%d') AS d FROM logs WHERE timestamp < CAST($1 AS TIMESTAMP_NS) ORDER BY d`,
@@ -60,6 +68,7 @@ export async function sealClosedDays(store: LogStore, now: Date, opts: Partition
   for (const r of rows) {
     const day = String(r.d);
     await sealDay(store, day);
+    await hooks.sealed?.();
     sealed.push(day);
   }
   return sealed;
@@ -126,14 +135,14 @@ export async function recoverSeal(store: LogStore): Promise<void> {
 }
 
 /** Drops days older than the retention, then the oldest days until the data directory is under its size bound. */
-export async function applyRetention(store: LogStore, now: Date, opts: PartitionOptions): Promise<string[]> {
+export async function applyRetention(store: LogStore, now: Date, opts: PartitionOptions, hooks: PartHooks = {}): Promise<string[]> {
   const dropped: string[] = [];
   const partsDir = join(store.dir, 'parts');
   if (opts.retentionDays > 0) {
     const cutoff = new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS - opts.retentionDays * DAY_MS);
     const cutDay = cutoff.toISOString().slice(0, 10);
     for (const p of new Set((await listParts(partsDir)).map((x) => x.date))) {
-      if (p < cutDay) { await rm(join(partsDir, `date=${p}`), { recursive: true, force: true }); dropped.push(p); }
+      if (p < cutDay) { hooks.dropping?.(p); await rm(join(partsDir, `date=${p}`), { recursive: true, force: true }); dropped.push(p); }
     }
     await store.exec('DELETE FROM logs WHERE timestamp < CAST($1 AS TIMESTAMP_NS)', [cutoff.toISOString()]);
     // Dead letters age out with the same retention, by the time they were received.
@@ -148,6 +157,7 @@ export async function applyRetention(store: LogStore, now: Date, opts: Partition
     if ((await fixed()) >= opts.maxTotalBytes) return dropped;
     while (total > opts.maxTotalBytes && parts.length > 0) {
       const oldest = parts[0]?.date ?? '';
+      hooks.dropping?.(oldest);
       await rm(join(partsDir, `date=${oldest}`), { recursive: true, force: true });
       dropped.push(oldest);
       parts = parts.filter((p) => p.date !== oldest);
