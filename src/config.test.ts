@@ -40,3 +40,16 @@ test('YAML file and environment overrides', () => {
   assert.throws(() => loadConfig(f, {}), /cannot parse YAML/);
   assert.throws(() => loadConfig(join(dir, 'missing.yaml'), {}), /cannot read config file/);
 });
+
+test('every key can be set from the environment, with types checked', async () => {
+  const { applyEnv, envNames } = await import('./config.js');
+  const names = envNames().map((e) => e.env);
+  assert.ok(names.includes('LOGSIFT_WAL__FSYNC') && names.includes('LOGSIFT_SERVER__MAX_BODY_BYTES') && names.includes('LOGSIFT_NORMALIZE__DEFAULT_SERVICE'));
+  const c = applyEnv(resolveConfig({}), { LOGSIFT_WAL__FSYNC: 'false', LOGSIFT_SERVER__INGEST_WORKERS: '2', LOGSIFT_NORMALIZE__DEFAULT_SERVICE: 'null', LOGSIFT_STORE__MEMORY_LIMIT: '1GiB' });
+  assert.equal(c.wal.fsync, false);
+  assert.equal(c.server.ingestWorkers, 2);
+  assert.equal(c.normalize.defaultService, null);
+  assert.equal(c.store.memoryLimit, '1GiB');
+  assert.throws(() => applyEnv(resolveConfig({}), { LOGSIFT_WAL__FSYNC: 'maybe' }), /config key "wal.fsync": environment value "maybe" must be true or false/);
+  assert.throws(() => applyEnv(resolveConfig({}), { LOGSIFT_SERVER__PORT: '80a' }), /server.port/);
+});

@@ -116,13 +116,54 @@ export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = pr
   return applyEnv(cfg, env);
 }
 
-/** Environment variables override the file: LOGSIFT_DATA_DIR, LOGSIFT_HOST, LOGSIFT_PORT, LOGSIFT_LOG_LEVEL. */
-export function applyEnv(cfg: Config, env: NodeJS.ProcessEnv): Config {
-  const next = structuredClone(cfg) as unknown as Record<string, Record<string, unknown>>;
-  const patch: Record<string, unknown> = {
-    ...(env.LOGSIFT_DATA_DIR ? { dataDir: env.LOGSIFT_DATA_DIR } : {}),
-    server: { ...cfg.server, ...(env.LOGSIFT_HOST ? { host: env.LOGSIFT_HOST } : {}), ...(env.LOGSIFT_PORT ? { port: Number(env.LOGSIFT_PORT) } : {}) },
-    log: { ...cfg.log, ...(env.LOGSIFT_LOG_LEVEL ? { level: env.LOGSIFT_LOG_LEVEL } : {}) },
+const snake = (k: string) => k.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+
+/** Every config key as its environment variable: `wal.fsync` -> LOGSIFT_WAL__FSYNC, `server.maxBodyBytes` -> LOGSIFT_SERVER__MAX_BODY_BYTES. */
+export function envNames(): { key: string; env: string; type: unknown }[] {
+  const out: { key: string; env: string; type: unknown }[] = [];
+  const walk = (node: { properties?: Record<string, unknown> }, path: string[]) => {
+    for (const [k, v] of Object.entries(node.properties ?? {})) {
+      const child = v as { properties?: Record<string, unknown>; type?: unknown; enum?: unknown };
+      if (child.properties) walk(child, [...path, k]);
+      else out.push({ key: [...path, k].join('.'), env: `LOGSIFT_${[...path, k].map(snake).join('__')}`, type: child.type ?? 'string' });
+    }
   };
-  return resolveConfig({ ...next, ...patch });
+  walk(configSchema as { properties: Record<string, unknown> }, []);
+  return out;
+}
+
+function envValue(key: string, raw: string, type: unknown): unknown {
+  const types = Array.isArray(type) ? type : [type];
+  if (types.includes('null') && raw === 'null') return null;
+  if (types.includes('boolean')) {
+    if (raw === 'true' || raw === '1') return true;
+    if (raw === 'false' || raw === '0') return false;
+    throw new ConfigError(key, `environment value "${raw}" must be true or false`);
+  }
+  if (types.includes('integer')) {
+    if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(key, `environment value "${raw}" must be an integer`);
+    return Number(raw);
+  }
+  return raw;
+}
+
+/**
+ * Environment variables override the file: every key as LOGSIFT_<SECTION>__<KEY> (see envNames), plus the short
+ * forms LOGSIFT_DATA_DIR, LOGSIFT_HOST, LOGSIFT_PORT and LOGSIFT_LOG_LEVEL.
+ */
+export function applyEnv(cfg: Config, env: NodeJS.ProcessEnv): Config {
+  const next = structuredClone(cfg) as unknown as Record<string, unknown>;
+  const set = (key: string, value: unknown) => {
+    const parts = key.split('.');
+    let node = next;
+    for (const p of parts.slice(0, -1)) node = (node[p] ??= {}) as Record<string, unknown>;
+    node[parts.at(-1) ?? key] = value;
+  };
+  const short: Record<string, string> = { LOGSIFT_DATA_DIR: 'dataDir', LOGSIFT_HOST: 'server.host', LOGSIFT_PORT: 'server.port', LOGSIFT_LOG_LEVEL: 'log.level' };
+  for (const { key, env: name, type } of envNames()) {
+    const shortName = Object.keys(short).find((n) => short[n] === key);
+    const raw = env[name] ?? (shortName ? env[shortName] : undefined);
+    if (raw !== undefined && raw !== '') set(key, envValue(key, raw, type));
+  }
+  return resolveConfig(next);
 }
