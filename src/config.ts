@@ -7,7 +7,7 @@ import { ConfigError, errorMessage } from './errors.js';
 export interface Config {
   dataDir: string;
   server: { host: string; port: number; ingestWorkers: number; requestTimeoutMs: number; maxBodyBytes: number; maxDecompressedBytes: number; maxPendingBytes: number; retryAfterSeconds: number };
-  normalize: { maxLineBytes: number; maxFields: number; maxDepth: number; defaultTimezone: string; defaultService: string | null; maxDeadLetterBytes: number };
+  normalize: { maxLineBytes: number; maxFields: number; maxDepth: number; defaultTimezone: string; defaultService: string | null; maxDeadLetterBytes: number; maxFutureSeconds: number };
   wal: { fsync: boolean; groupCommitMs: number; segmentMaxBytes: number; flushIntervalMs: number };
   store: { threads: number; memoryLimit: string; retentionDays: number; maxTotalBytes: number; sealAfterHours: number; maintenanceIntervalMs: number };
   query: { defaultLimit: number; maxLimit: number; maxQueryChars: number };
@@ -39,6 +39,7 @@ export const configSchema = {
     defaultTimezone: { type: 'string', minLength: 1, default: 'UTC' },
     defaultService: { type: ['string', 'null'], minLength: 1, default: 'unknown' },
     maxDeadLetterBytes: int(1024, 1024 * 1024),
+    maxFutureSeconds: int(0, 86_400),
   }),
   wal: obj({
     fsync: { type: 'boolean', default: true },

@@ -48,8 +48,9 @@ export class Engine {
     const { wal, existing, corrupt } = await Wal.open(join(dataDir, 'wal'), config.wal);
     const writePath = new WritePath(wal, store, metrics, log, { flushIntervalMs: config.wal.flushIntervalMs, maxPendingBytes: config.server.maxPendingBytes, maxDeadLetterBytes: config.normalize.maxDeadLetterBytes }, { segments: existing });
     checkNormalizeOptions(config.normalize);
-    const intake = new Intake(config.normalize, schemaValidators().log);
-    const pool = new IntakePool({ normalize: config.normalize, maxDeadLetterBytes: config.normalize.maxDeadLetterBytes }, config.server.ingestWorkers);
+    const window = { maxAgeSeconds: config.store.retentionDays * 86_400, maxFutureSeconds: config.normalize.maxFutureSeconds };
+    const intake = new Intake(config.normalize, schemaValidators().log, window);
+    const pool = new IntakePool({ normalize: config.normalize, maxDeadLetterBytes: config.normalize.maxDeadLetterBytes, window }, config.server.ingestWorkers);
     const engine = new Engine(config, log, metrics, store, writePath, intake, pool, opts.now ?? (() => new Date()));
     if (existing.length > 0) log.info({ segments: existing.length, appliedLsn: store.appliedLsn }, 'replaying write-ahead log');
     if (corrupt.length > 0) {

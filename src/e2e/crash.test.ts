@@ -10,6 +10,7 @@ test('kill -9 during ingest loses no acknowledged record and stores none twice',
   const dataDir = join(tempDir('crash'), 'data');
   const config = { wal: { flushIntervalMs: 100, groupCommitMs: 2 } };
   let server = await startServer(dataDir, config);
+  const t0 = Date.now() - 3_600_000;
   const acked = new Set<number>();
   const sent = new Set<number>();
   let next = 0;
@@ -18,7 +19,7 @@ test('kill -9 during ingest loses no acknowledged record and stores none twice',
     while (!stop) {
       const b = next++;
       if (b >= 2000) break; // bounded: at most 2,000 batches
-      const lines = Array.from({ length: BATCH }, (_, i) => JSON.stringify({ timestamp: new Date(1_700_000_000_000 + b * BATCH + i).toISOString(), level: 'info', service: 'crash', message: `batch ${b} line ${i}`, batch: b, i }));
+      const lines = Array.from({ length: BATCH }, (_, i) => JSON.stringify({ timestamp: new Date(t0 + b * BATCH + i).toISOString(), level: 'info', service: 'crash', message: `batch ${b} line ${i}`, batch: b, i }));
       sent.add(b);
       try {
         const r = await post(`${server.url}/api/v1/logs`, lines.join('\n'), { 'content-type': 'application/x-ndjson' });

@@ -21,6 +21,14 @@ function wellFormed(v: unknown, depth = 0): boolean {
 
 export interface IntakeContext { receivedAt: Date; source: string; service?: string }
 
+/** Accepted timestamps relative to the time received; 0 turns a side off. */
+export interface TimeWindow {
+  /** Older records would be deleted by retention at once: refused as too_old instead (store.retentionDays). */
+  maxAgeSeconds: number;
+  /** Records further in the future are refused as too_far_in_future (normalize.maxFutureSeconds). */
+  maxFutureSeconds: number;
+}
+
 const fatalDecoder = new TextDecoder('utf-8', { fatal: true });
 
 /** The raw bytes of a JSON body element for the dead-letter store; a value too deep to serialize says so instead. */
@@ -33,7 +41,11 @@ function rawOf(v: unknown): Buffer {
 }
 
 export class Intake {
-  constructor(private readonly opts: NormalizeOptions, private readonly validator: Validator<LogRecord>) {}
+  constructor(
+    private readonly opts: NormalizeOptions,
+    private readonly validator: Validator<LogRecord>,
+    private readonly window: TimeWindow = { maxAgeSeconds: 0, maxFutureSeconds: 0 },
+  ) {}
 
   /**
    * Splits a body of newline-separated lines (NDJSON or text, any mix of formats) and normalizes each.
@@ -78,7 +90,7 @@ export class Intake {
     const out: IntakeResult = { records: [], jsons: [], deadLetters: [], skipped: 0 };
     for (const v of values) {
       const r = normalizeObject(v, { receivedAt: ctx.receivedAt, ...(ctx.service ? { service: ctx.service } : {}) }, this.opts);
-      this.accept(r, () => rawOf(v), out, true);
+      this.accept(r, () => rawOf(v), out, ctx.receivedAt, true);
     }
     return out;
   }
@@ -93,10 +105,23 @@ export class Intake {
       return;
     }
     const r = normalizeLine(line, { receivedAt: ctx.receivedAt, ...(ctx.service ? { service: ctx.service } : {}) }, this.opts);
-    this.accept(r, () => Buffer.from(line, 'utf8'), out);
+    this.accept(r, () => Buffer.from(line, 'utf8'), out, ctx.receivedAt);
   }
 
-  private accept(r: NormalizeResult, raw: () => Buffer, out: IntakeResult, fromObject = false): void {
+  private outsideWindow(timestamp: string, receivedAt: Date): { reason: RejectReason; error: string } | undefined {
+    const { maxAgeSeconds, maxFutureSeconds } = this.window;
+    if (maxAgeSeconds === 0 && maxFutureSeconds === 0) return undefined;
+    const skew = (Date.parse(timestamp) - receivedAt.getTime()) / 1000;
+    if (maxAgeSeconds > 0 && -skew > maxAgeSeconds) {
+      return { reason: 'too_old', error: `the timestamp ${timestamp} is older than the retention (store.retentionDays, ${maxAgeSeconds / 86400} days): it would be deleted at once; raise the retention or set it to 0 to import old logs` };
+    }
+    if (maxFutureSeconds > 0 && skew > maxFutureSeconds) {
+      return { reason: 'too_far_in_future', error: `the timestamp ${timestamp} is more than normalize.maxFutureSeconds (${maxFutureSeconds}) ahead of the time received; check the sender's clock and timezone` };
+    }
+    return undefined;
+  }
+
+  private accept(r: NormalizeResult, raw: () => Buffer, out: IntakeResult, receivedAt: Date, fromObject = false): void {
     if (!r.ok) {
       out.deadLetters.push({ reason: r.reason, error: r.message, raw: raw() });
       return;
@@ -104,6 +129,11 @@ export class Intake {
     const problems = this.validator.check(r.record);
     if (problems) {
       out.deadLetters.push({ reason: 'schema_violation', error: `the normalized record does not match schemas/log_schema.yaml: ${problems.join('; ')}`, raw: raw() });
+      return;
+    }
+    const outside = this.outsideWindow(r.record.timestamp, receivedAt);
+    if (outside) {
+      out.deadLetters.push({ ...outside, raw: raw() });
       return;
     }
     const json = JSON.stringify(r.record);

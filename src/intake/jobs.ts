@@ -1,10 +1,10 @@
 // One intake job (decode, normalize, validate, serialize): the same code runs in a worker thread or inline.
-import { Intake } from './intake.js';
+import { Intake, type TimeWindow } from './intake.js';
 import { serializeBatch, type SerializedBatch } from './serialize.js';
 import type { NormalizeOptions } from '../normalize/index.js';
 import { schemaValidators } from '../model/schemas.js';
 
-export interface IntakeSettings { normalize: NormalizeOptions; maxDeadLetterBytes: number }
+export interface IntakeSettings { normalize: NormalizeOptions; maxDeadLetterBytes: number; window: TimeWindow }
 
 export interface IntakeJob { kind: 'lines' | 'json'; body: Uint8Array; receivedAtMs: number; source: string; service?: string }
 
@@ -12,7 +12,7 @@ export interface IntakeJob { kind: 'lines' | 'json'; body: Uint8Array; receivedA
 export type IntakeOutcome = { ok: true; batch: SerializedBatch } | { ok: false; jsonError: string };
 
 export function createJobRunner(settings: IntakeSettings): (job: IntakeJob) => IntakeOutcome {
-  const intake = new Intake(settings.normalize, schemaValidators().log);
+  const intake = new Intake(settings.normalize, schemaValidators().log, settings.window);
   return (job) => {
     const receivedAt = new Date(job.receivedAtMs);
     const ctx = { receivedAt, source: job.source, ...(job.service ? { service: job.service } : {}) };

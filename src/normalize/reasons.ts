@@ -11,6 +11,8 @@ export const rejectReasons = {
   missing_service: 'no service could be found and no default service is configured',
   invalid_timestamp: 'the timestamp field cannot be parsed as a date',
   invalid_field: 'a mapped field has a value of the wrong type or over its size limit',
+  too_old: 'the timestamp is older than store.retentionDays: retention would delete the record at once',
+  too_far_in_future: 'the timestamp is further ahead of the time received than normalize.maxFutureSeconds',
   schema_violation: 'the normalized record does not match schemas/log_schema.yaml',
   wal_corrupt: 'a write-ahead-log entry could not be read back during recovery',
 } as const;
