@@ -93,7 +93,7 @@ export class Engine {
 
   /** Dead-letters a whole body that could not be split into records (e.g. truncated JSON). */
   deadLetterBody(body: Buffer, dl: Omit<DeadLetter, 'raw'>, ctx: IntakeContext): Promise<IngestSummary> {
-    return this.writePath.write([], [{ ...dl, raw: body }], ctx.source, ctx.receivedAt).then((w) => ({ ...w, skipped: 0, reasons: { [dl.reason]: 1 } }));
+    return this.writePath.write([], [{ ...dl, raw: body }], ctx.source, ctx.receivedAt, ctx.service).then((w) => ({ ...w, skipped: 0, reasons: { [dl.reason]: 1 } }));
   }
 
   private async commit(batch: SerializedBatch, source: string): Promise<IngestSummary> {
@@ -106,13 +106,20 @@ export class Engine {
    * its lines still fails, nothing of it is written and the entry keeps the new reason. Marked after the write, so a
    * crash in between can replay an entry twice but never lose it.
    */
-  async replayDeadLetters(f: Omit<DeadLetterFilter, 'includeReplayed'>): Promise<{ replayed: number; failed: number; records: number }> {
+  async replayDeadLetters(f: Omit<DeadLetterFilter, 'includeReplayed'>): Promise<{ replayed: number; failed: number; records: number; stoppedEarly: boolean }> {
     await this.flush();
     const entries = await listDeadLetters(this.store, { ...f, includeReplayed: false });
     let replayed = 0, failed = 0, records = 0;
     for (const e of entries) {
+      // Replay competes with live ingest: it yields when the write path is behind, and says so.
+      if (this.overloaded()) return { replayed, failed, records, stoppedEarly: true };
       const now = this.now();
-      const r = this.intake.lines(Buffer.from(e.raw_base64, 'base64'), { receivedAt: now, source: e.source });
+      // The entry's own context: when it arrived (timestamps inferred from it, year-less syslog dates) and the
+      // service its request named.
+      const receivedAt = new Date(e.received_at);
+      const r = this.intake.lines(Buffer.from(e.raw_base64, 'base64'), {
+        receivedAt: Number.isNaN(receivedAt.getTime()) ? now : receivedAt, source: e.source, ...(e.service_hint ? { service: e.service_hint } : {}),
+      });
       const firstBad = r.deadLetters[0];
       if (firstBad || r.records.length === 0) {
         failed++;
@@ -124,7 +131,7 @@ export class Engine {
       replayed++;
       records += r.records.length;
     }
-    return { replayed, failed, records };
+    return { replayed, failed, records, stoppedEarly: false };
   }
 
   /** The SQL relation queries read: hot table plus sealed Parquet parts. */

@@ -46,9 +46,10 @@ export function registerDlq(program: Command): void {
     .option('-r, --reason <code>', 'only entries with this reason')
     .action(async (ids: string[], f: { url: string; reason?: string }) => {
       const body = { ...(ids.length ? { ids } : {}), ...(f.reason ? { reason: f.reason } : {}) };
-      const r = await api<{ replayed: number; failed: number; records: number }>({ url: f.url }, '/api/v1/dlq/replay', {
+      const r = await api<{ replayed: number; failed: number; records: number; stoppedEarly: boolean }>({ url: f.url }, '/api/v1/dlq/replay', {
         method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
       });
       process.stdout.write(`replayed ${r.replayed} entries (${r.records} records stored); ${r.failed} still failing\n`);
+      if (r.stoppedEarly) process.stdout.write('stopped early: the write path is busy; run the replay again to go on\n');
     });
 }

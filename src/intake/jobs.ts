@@ -25,6 +25,6 @@ export function createJobRunner(settings: IntakeSettings): (job: IntakeJob) => I
     } else {
       result = intake.lines(body, ctx);
     }
-    return { ok: true, batch: serializeBatch(result, job.source, receivedAt, settings.maxDeadLetterBytes, body.length) };
+    return { ok: true, batch: serializeBatch(result, job.source, receivedAt, settings.maxDeadLetterBytes, body.length, job.service) };
   };
 }

@@ -49,7 +49,7 @@ class Out {
   }
 }
 
-export function serializeBatch(r: IntakeResult, source: string, receivedAt: Date, maxDeadLetterBytes: number, sizeHint = 0): SerializedBatch {
+export function serializeBatch(r: IntakeResult, source: string, receivedAt: Date, maxDeadLetterBytes: number, sizeHint = 0, serviceHint?: string): SerializedBatch {
   const out = new Out(sizeHint + 96 * (r.records.length + r.deadLetters.length));
   const slots: number[] = [];
   const tail = `,"received_at":"${receivedAt.toISOString()}","source":${JSON.stringify(source)}`;
@@ -75,7 +75,8 @@ export function serializeBatch(r: IntakeResult, source: string, receivedAt: Date
     const raw = cut ? d.raw.subarray(0, maxDeadLetterBytes) : d.raw;
     slots.push(out.pos + SLOT_AT);
     out.put(DL_HEAD);
-    out.put(`${tail},"reason":${JSON.stringify(d.reason)},"error":${JSON.stringify(error)},"raw_b64":"${raw.toString('base64')}"}\n`);
+    const hint = serviceHint ? `,"service_hint":${JSON.stringify(serviceHint.toWellFormed())}` : '';
+    out.put(`${tail},"reason":${JSON.stringify(d.reason)},"error":${JSON.stringify(error)}${hint},"raw_b64":"${raw.toString('base64')}"}\n`);
   }
   return { buf: out.buf.subarray(0, out.pos), slots, accepted: r.records.length, rejected: r.deadLetters.length, skipped: r.skipped, reasons };
 }

@@ -61,8 +61,8 @@ export class WritePath {
   }
 
   /** Serializes and appends records and dead letters built on the main thread (replay, recovery). */
-  write(records: readonly LogRecordInput[], deadLetters: readonly DeadLetter[], source: string, receivedAt: Date): Promise<WriteResult> {
-    return this.append(serializeBatch({ records: [...records], deadLetters: [...deadLetters], skipped: 0 }, source, receivedAt, this.opts.maxDeadLetterBytes), source);
+  write(records: readonly LogRecordInput[], deadLetters: readonly DeadLetter[], source: string, receivedAt: Date, serviceHint?: string): Promise<WriteResult> {
+    return this.append(serializeBatch({ records: [...records], deadLetters: [...deadLetters], skipped: 0 }, source, receivedAt, this.opts.maxDeadLetterBytes, 0, serviceHint), source);
   }
 
   /** Why writers should back off now, or undefined when they may write. */
