@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { api, ApiError, defaultUrl } from './client.js';
 
 interface IngestResponse { accepted: number; rejected: number; skipped: number; rejected_by_reason: Record<string, number> }
+interface IngestSummary extends IngestResponse { cutLines: number; cutBytes: number }
 
 export interface IngestFlags { url: string; service?: string; batchBytes: string; quiet?: boolean }
 
@@ -23,9 +24,9 @@ async function postBatch(url: string, body: Buffer, service: string | undefined)
   }
 }
 
-export async function ingestStream(input: NodeJS.ReadableStream, totalBytes: number | undefined, f: IngestFlags): Promise<IngestResponse> {
+export async function ingestStream(input: NodeJS.ReadableStream, totalBytes: number | undefined, f: IngestFlags): Promise<IngestSummary> {
   const batchBytes = Number(f.batchBytes);
-  const sum: IngestResponse = { accepted: 0, rejected: 0, skipped: 0, rejected_by_reason: {} };
+  const sum: IngestSummary = { accepted: 0, rejected: 0, skipped: 0, rejected_by_reason: {}, cutLines: 0, cutBytes: 0 };
   const progress = !f.quiet && process.stderr.isTTY;
   let sent = 0;
   let carry: Buffer = Buffer.alloc(0);
@@ -41,13 +42,32 @@ export async function ingestStream(input: NodeJS.ReadableStream, totalBytes: num
       process.stderr.write(`\r\x1b[Kingest${pct}  ${(sent / 1048576).toFixed(1)} MiB  ${sum.accepted} accepted  ${sum.rejected} rejected  ${Math.round(rate)} lines/s`);
     }
   };
+  // A line longer than this is sent cut to this size (the server dead-letters it as line_too_long with its head)
+  // and the rest of it is skipped, so one endless line cannot hold the whole input in memory.
+  const maxLine = Math.max(batchBytes, 1 << 20);
+  let skipping = false;
   for await (const chunk of input as AsyncIterable<Buffer>) {
     carry = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+    if (skipping) {
+      const nl = carry.indexOf(0x0a);
+      sum.cutBytes += nl === -1 ? carry.length : nl + 1;
+      if (nl === -1) { carry = Buffer.alloc(0); continue; }
+      carry = carry.subarray(nl + 1);
+      skipping = false;
+    }
     while (carry.length >= batchBytes) {
       // Cut at the last newline inside the batch so that no line is split across two requests.
       const cut = carry.lastIndexOf(0x0a, batchBytes - 1);
       const end = cut === -1 ? carry.indexOf(0x0a, batchBytes) : cut;
-      if (end === -1) break;
+      if (end === -1) {
+        if (carry.length < maxLine) break;
+        await send(Buffer.concat([carry.subarray(0, maxLine), Buffer.from('\n')]));
+        sum.cutLines++;
+        sum.cutBytes += carry.length - maxLine;
+        carry = Buffer.alloc(0);
+        skipping = true;
+        break;
+      }
       await send(carry.subarray(0, end + 1));
       carry = carry.subarray(end + 1);
     }
@@ -72,6 +92,7 @@ export function registerIngest(program: Command): void {
       const sum = await ingestStream(input, total, f);
       const reasons = Object.entries(sum.rejected_by_reason).map(([k, v]) => `${k}=${v}`).join(' ');
       process.stdout.write(`accepted ${sum.accepted}, rejected ${sum.rejected}${reasons ? ` (${reasons})` : ''}, blank lines skipped ${sum.skipped}\n`);
+      if (sum.cutLines > 0) process.stdout.write(`${sum.cutLines} line(s) longer than ${Math.max(Number(f.batchBytes), 1 << 20)} bytes were sent cut (their heads are dead letters); ${sum.cutBytes} bytes of them were not sent\n`);
       if (sum.rejected > 0) process.stdout.write('rejected lines are in the dead-letter store: `logsift dlq list`\n');
     });
 }

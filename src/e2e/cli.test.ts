@@ -27,11 +27,14 @@ test('ingest a file: summary of accepted and rejected lines', async () => {
   const lines = [
     ...Array.from({ length: 500 }, (_, i) => JSON.stringify({ timestamp: `${yesterday}T10:00:${String(i % 60).padStart(2, '0')}Z`, level: i % 10 === 0 ? 'error' : 'info', service: i % 2 ? 'api' : 'web', message: `request ${i} done` })),
     '{"broken": ',
+    `{"message":"${'L'.repeat(3 * 1024 * 1024)}"}`, // one endless line: sent cut, dead-lettered, the rest skipped
+    JSON.stringify({ timestamp: `${yesterday}T11:00:00Z`, level: 'info', service: 'web', message: 'after the long line' }),
     '',
   ];
   writeFileSync(file, lines.join('\n'));
   const r = await run(process.execPath, [binPath, 'ingest', file, '--url', server.url, '--batch-bytes', '4096']);
-  assert.match(r.stdout, /accepted 500, rejected 1 \(unparseable=1\), blank lines skipped/);
+  assert.match(r.stdout, /accepted 501, rejected 2 \(unparseable=1 line_too_long=1\), blank lines skipped/);
+  assert.match(r.stdout, /1 line\(s\) longer than 1048576 bytes were sent cut/);
   assert.match(r.stdout, /logsift dlq list/);
 });
 
@@ -95,7 +98,7 @@ test('export writes a Hive-partitioned Parquet lake that DuckDB reads back', asy
   const db = await DuckDBInstance.create(':memory:');
   const c = await db.connect();
   const rows = (await c.runAndReadAll(`SELECT service, count(*) AS n FROM read_parquet('${out}/**/*.parquet', hive_partitioning = true) GROUP BY service ORDER BY service`)).getRowObjectsJson();
-  assert.deepEqual(rows.map((x) => [x.service, Number(x.n)]), [['api', 250], ['web', 250]]);
+  assert.deepEqual(rows.map((x) => [x.service, Number(x.n)]), [['api', 250], ['web', 251]]);
   c.closeSync();
   // The sealed records are still found by queries (hot table + parts).
   const q = await run(process.execPath, [binPath, 'query', 'service:api | stats count()', '--url', server.url, '--json']);
