@@ -114,6 +114,13 @@ export class Engine {
       // Replay competes with live ingest: it yields when the write path is behind, and says so.
       if (this.overloaded()) return { replayed, failed, records, stoppedEarly: true };
       const now = this.now();
+      if (e.original_bytes > e.size) {
+        // Only the head of the input was kept: replaying it would store a cut record as if it were whole.
+        failed++;
+        const why = `only ${e.size} of ${e.original_bytes} bytes were kept, so it cannot be replayed`;
+        await markReplay(this.store, e.id, { ok: false, reason: e.reason, error: e.error.includes(why) ? e.error : `${e.error}; ${why}` });
+        continue;
+      }
       // The entry's own context: when it arrived (timestamps inferred from it, year-less syslog dates) and the
       // service its request named.
       const receivedAt = new Date(e.received_at);

@@ -9,7 +9,7 @@ let server: RunningServer;
 const config = {
   wal: { flushIntervalMs: 100 },
   server: { maxBodyBytes: 2 * 1024 * 1024, maxDecompressedBytes: 8 * 1024 * 1024 },
-  normalize: { maxLineBytes: 4096, maxDepth: 5 },
+  normalize: { maxLineBytes: 4096, maxDepth: 5, maxDeadLetterBytes: 2048 },
   // The fixtures carry fixed 2026 dates: keep them whatever day the tests run.
   store: { retentionDays: 0 },
 };
@@ -129,6 +129,14 @@ test('malformed payloads get a clear error or a dead letter with the right reaso
   assert.ok(utf);
   assert.equal(Buffer.from(utf.raw_base64, 'base64').toString('hex'), '7b226dfffe227d', 'raw bytes verbatim');
   assert.equal(utf.raw_text, null);
+  // The oversized line was kept cut (2048 of its bytes): replay refuses to store a cut record.
+  const long = dl.body.entries.find((e) => e.reason === 'line_too_long') as unknown as { id: string; size: number; original_bytes: number; error: string };
+  assert.deepEqual([long.size, long.original_bytes > 5000], [2048, true]);
+  assert.match(long.error, /raw input cut from \d+ to 2048 bytes/);
+  const rp = await post(`${server.url}/api/v1/dlq/replay`, JSON.stringify({ ids: [long.id] }), { 'content-type': 'application/json' });
+  assert.deepEqual([rp.body.replayed, rp.body.failed], [0, 1]);
+  const after = await getJson<{ error: string }>(`${server.url}/api/v1/dlq/${long.id}`);
+  assert.match(after.body.error, /cannot be replayed/);
   const one = await getJson<{ reason: string }>(`${server.url}/api/v1/dlq/${utf.id}`);
   assert.equal(one.body.reason, 'invalid_utf8');
   assert.equal((await getJson(`${server.url}/api/v1/dlq/nope`)).status, 404);

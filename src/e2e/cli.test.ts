@@ -35,6 +35,10 @@ test('ingest a file: summary of accepted and rejected lines', async () => {
   const r = await run(process.execPath, [binPath, 'ingest', file, '--url', server.url, '--batch-bytes', '4096']);
   assert.match(r.stdout, /accepted 501, rejected 2 \(unparseable=1 line_too_long=1\), blank lines skipped/);
   assert.match(r.stdout, /1 line\(s\) longer than 1048576 bytes were sent cut/);
+  // Its dead letter is still over the line limit: replay leaves it failing.
+  const replay = await run(process.execPath, [binPath, 'dlq', 'replay', '--url', server.url, '--reason', 'line_too_long']);
+  assert.match(replay.stdout, /replayed 0 entries \(0 records stored\); 1 still failing/);
+
   assert.match(r.stdout, /logsift dlq list/);
 });
 

@@ -76,7 +76,7 @@ export function serializeBatch(r: IntakeResult, source: string, receivedAt: Date
     slots.push(out.pos + SLOT_AT);
     out.put(DL_HEAD);
     const hint = serviceHint ? `,"service_hint":${JSON.stringify(serviceHint.toWellFormed())}` : '';
-    out.put(`${tail},"reason":${JSON.stringify(d.reason)},"error":${JSON.stringify(error)}${hint},"raw_b64":"${raw.toString('base64')}"}\n`);
+    out.put(`${tail},"reason":${JSON.stringify(d.reason)},"error":${JSON.stringify(error)}${hint},"original_bytes":${d.raw.length},"raw_b64":"${raw.toString('base64')}"}\n`);
   }
   return { buf: out.buf.subarray(0, out.pos), slots, accepted: r.records.length, rejected: r.deadLetters.length, skipped: r.skipped, reasons };
 }

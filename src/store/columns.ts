@@ -36,6 +36,8 @@ export const DEAD_LETTER_COLUMNS = [
   ['replayed_at', 'TIMESTAMP_NS'],
   /** The per-request default service (`?service=`, `ingest --service`) the input came with, for replay. */
   ['service_hint', 'VARCHAR'],
+  /** Size of the input before it was cut to normalize.maxDeadLetterBytes (equal to length(raw) when whole). */
+  ['original_bytes', 'BIGINT'],
 ] as const;
 
 /** `CREATE TABLE` column list. */
@@ -45,7 +47,7 @@ export function ddlColumns(cols: readonly (readonly [string, string])[]): string
 
 /** The DuckDB struct literal read_json needs to read a WAL segment: every column either table may take, plus the kind. */
 export function walJsonColumns(): string {
-  const all = new Map<string, string>([['k', 'VARCHAR'], ['raw_b64', 'VARCHAR'], ['reason', 'VARCHAR'], ['error', 'VARCHAR'], ['service_hint', 'VARCHAR']]);
+  const all = new Map<string, string>([['k', 'VARCHAR'], ['raw_b64', 'VARCHAR'], ['reason', 'VARCHAR'], ['error', 'VARCHAR'], ['service_hint', 'VARCHAR'], ['original_bytes', 'BIGINT']]);
   for (const [n, t] of LOG_COLUMNS) all.set(n, t);
   return `{${[...all].map(([n, t]) => `"${n}": '${t}'`).join(', ')}}`;
 }

@@ -16,6 +16,8 @@ export interface DeadLetterEntry {
   replayed_at: string | null;
   /** The service the request named for records without one (`?service=`), used again on replay. */
   service_hint: string | null;
+  /** The input's size before it was cut to normalize.maxDeadLetterBytes; larger than `size` when cut. */
+  original_bytes: number;
 }
 
 export interface DeadLetterFilter { reason?: string; source?: string; includeReplayed?: boolean; limit: number; offset?: number; ids?: string[] }
@@ -43,6 +45,7 @@ function toEntry(r: Row): DeadLetterEntry {
     raw_base64: String(r.raw_base64 ?? ''), raw_text: text, size: raw.length,
     replay_count: Number(r.replay_count ?? 0), replayed_at: r.replayed_at === null || r.replayed_at === undefined ? null : String(r.replayed_at),
     service_hint: typeof r.service_hint === 'string' ? r.service_hint : null,
+    original_bytes: typeof r.original_bytes === 'number' ? r.original_bytes : raw.length,
   };
 }
 
@@ -51,7 +54,7 @@ export async function listDeadLetters(store: LogStore, f: DeadLetterFilter): Pro
   const w = where(f, params);
   params.push(f.limit, f.offset ?? 0);
   const rows = await store.query(
-    `SELECT id, ${ts('received_at')} AS received_at, source, reason, error, to_base64(raw) AS raw_base64, replay_count, ${ts('replayed_at')} AS replayed_at, service_hint
+    `SELECT id, ${ts('received_at')} AS received_at, source, reason, error, to_base64(raw) AS raw_base64, replay_count, ${ts('replayed_at')} AS replayed_at, service_hint, original_bytes
      FROM dead_letters ${w} ORDER BY lsn DESC LIMIT $${params.length - 1} OFFSET $${params.length}`,
     params,
   );

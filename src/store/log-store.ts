@@ -109,7 +109,7 @@ export class LogStore {
       const r = await c.run(`INSERT INTO logs (${cols}) SELECT ${cols} FROM ${src} WHERE k = 'r' AND lsn > $2`, [path, this.applied]);
       // A second pass over the file only when it holds dead letters (rare): each pass parses every line.
       const d = deadLetters ? await c.run(
-        `INSERT INTO dead_letters (${dlCols}) SELECT id, lsn, received_at, source, reason, error, from_base64(raw_b64), 0, NULL, service_hint FROM ${src} WHERE k = 'd' AND lsn > $2`,
+        `INSERT INTO dead_letters (${dlCols}) SELECT id, lsn, received_at, source, reason, error, from_base64(raw_b64), 0, NULL, service_hint, original_bytes FROM ${src} WHERE k = 'd' AND lsn > $2`,
         [path, this.applied],
       ) : { rowsChanged: 0 };
       await c.run(`INSERT OR REPLACE INTO meta VALUES ('applied_lsn', $1)`, [String(maxLsn)]);
@@ -137,8 +137,8 @@ export class LogStore {
     await c.run('BEGIN TRANSACTION');
     try {
       await c.run(
-        `INSERT INTO dead_letters VALUES ($1, $2, CAST($3 AS TIMESTAMP_NS), 'wal_recovery', 'wal_corrupt', $4, from_base64($5), 0, NULL, NULL)`,
-        [`dl-wal-${lsn}`, lsn, new Date().toISOString(), error.toWellFormed(), raw.toString('base64')],
+        `INSERT INTO dead_letters VALUES ($1, $2, CAST($3 AS TIMESTAMP_NS), 'wal_recovery', 'wal_corrupt', $4, from_base64($5), 0, NULL, NULL, $6)`,
+        [`dl-wal-${lsn}`, lsn, new Date().toISOString(), error.toWellFormed(), raw.toString('base64'), raw.length],
       );
       await c.run(`INSERT OR REPLACE INTO meta VALUES ('applied_lsn', $1)`, [String(lsn)]);
       await c.run('COMMIT');
