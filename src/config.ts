@@ -48,7 +48,7 @@ export const configSchema = {
     flushIntervalMs: int(50, 1000),
   }),
   store: obj({
-    threads: int(1, 2),
+    threads: int(1, 1),
     memoryLimit: { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?\\s*(KB|MB|GB|KiB|MiB|GiB)$', default: '512MiB' },
     retentionDays: int(0, 30),
     maxTotalBytes: int(0, 0),

@@ -109,6 +109,7 @@ async function main(): Promise<void> {
   phase = 'seal';
   await fetch(`${url}/api/v1/admin/maintain`, { method: 'POST' }).then((r) => r.text());
   const hotBytesAfterSeal = statSync(join(dataDir, 'logsift.duckdb')).size;
+  const statusAfterSeal = (await (await fetch(`${url}/api/v1/status`)).json()) as { hot_records: number; parts: number };
   const partsBytes = dirBytes(join(dataDir, 'parts'));
   const sealedQueries: Record<string, number> = {};
   for (const q of exampleQueries.slice(0, 3)) {
@@ -131,7 +132,7 @@ async function main(): Promise<void> {
     peak_rss_mib_ingest: Math.round(peak.ingest / 1048576), peak_rss_mib_queries: Math.round(peak.queries / 1048576), peak_rss_mib_seal: Math.round(peak.seal / 1048576),
     zstd3_bytes: zstdBytes,
     disk_bytes_after_seal: totalDisk, disk_bytes_per_line: Math.round((totalDisk / LINES) * 10) / 10,
-    parquet_parts_bytes: partsBytes, hot_duckdb_bytes_after_seal: hotBytesAfterSeal,
+    parquet_parts_bytes: partsBytes, hot_duckdb_bytes_after_seal: hotBytesAfterSeal, hot_records_after_seal: statusAfterSeal.hot_records, parquet_files: statusAfterSeal.parts,
     store_vs_zstd3: zstdBytes ? Math.round((totalDisk / zstdBytes) * 100) / 100 : null,
     parquet_vs_zstd3: zstdBytes ? Math.round((partsBytes / zstdBytes) * 100) / 100 : null,
     query_median_ms_hot: queries,
