@@ -45,7 +45,7 @@ export class Engine {
     const maxWalLineBytes = 6 * config.normalize.maxLineBytes + Math.ceil((config.normalize.maxDeadLetterBytes * 4) / 3) + 65536;
     const store = await LogStore.open(dataDir, { ...config.store, maxWalLineBytes });
     await recoverSeal(store);
-    const { wal, existing, corrupt } = await Wal.open(join(dataDir, 'wal'), config.wal);
+    const { wal, existing, corrupt, repair } = await Wal.open(join(dataDir, 'wal'), config.wal);
     const writePath = new WritePath(wal, store, metrics, log, { flushIntervalMs: config.wal.flushIntervalMs, maxPendingBytes: config.server.maxPendingBytes, maxDeadLetterBytes: config.normalize.maxDeadLetterBytes }, { segments: existing });
     checkNormalizeOptions(config.normalize);
     const window = { maxAgeSeconds: config.store.retentionDays * 86_400, maxFutureSeconds: config.normalize.maxFutureSeconds };
@@ -58,6 +58,8 @@ export class Engine {
       const dl: DeadLetter[] = corrupt.map((c) => ({ reason: 'wal_corrupt', error: `${rejectReasons.wal_corrupt} (segment ${c.segment})`, raw: c.raw }));
       await writePath.write([], dl, 'wal_recovery', engine.now());
     }
+    // Only now that the unreadable lines are durable as dead letters are they taken out of their segments.
+    await repair();
     await writePath.flush();
     engine.parts = await listParts(join(dataDir, 'parts'));
     writePath.start();

@@ -54,3 +54,22 @@ test('kill -9 during ingest loses no acknowledged record and stores none twice',
     await server.stop();
   }
 });
+
+test('a damaged WAL segment found at start: good lines are stored, the damaged one becomes a wal_corrupt dead letter', { timeout: 60_000 }, async () => {
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const dataDir = join(tempDir('walcorrupt'), 'data');
+  mkdirSync(join(dataDir, 'wal'), { recursive: true });
+  const rec = (lsn: number, message: string) => JSON.stringify({ k: 'r', lsn, id: `x${lsn}`, timestamp: new Date().toISOString(), level: 'INFO', service: 'walc', message, received_at: new Date().toISOString(), source: 'http' });
+  writeFileSync(join(dataDir, 'wal', 'seg-0000000001.ndjson'), `${rec(1, 'before')}\n{"k":"r","lsn":2,"mess\u0000\u0000garbage\n${rec(3, 'after')}\n{"k":"r","lsn":4,"message":"torn`);
+  const server = await startServer(dataDir);
+  try {
+    const q = await getJson<{ rows: { message: string }[] }>(`${server.url}/api/v1/query?q=${encodeURIComponent('service:walc')}`);
+    assert.deepEqual(q.body.rows.map((r) => r.message).sort(), ['after', 'before']);
+    const dl = await getJson<{ counts: Record<string, number>; entries: { raw_text: string; source: string }[] }>(`${server.url}/api/v1/dlq?reason=wal_corrupt`);
+    assert.deepEqual(dl.body.counts, { wal_corrupt: 1 });
+    assert.match(dl.body.entries[0]?.raw_text ?? '', /garbage/);
+    assert.equal(dl.body.entries[0]?.source, 'wal_recovery');
+  } finally {
+    await server.stop();
+  }
+});

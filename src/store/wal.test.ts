@@ -43,6 +43,8 @@ test('recovery cuts a torn tail and hands back corrupt lines', async () => {
   await wal.close();
   appendFileSync(seg?.path ?? '', '{"k":"r","lsn":5,"message":"torn'); // a write cut short by a crash
   const r = await Wal.open(dir, opts);
+  assert.match(readFileSync(seg?.path ?? '', 'utf8'), /broken[^]*torn/, 'nothing is taken out before repair()');
+  await r.repair();
   assert.equal(r.existing.length, 1);
   assert.equal(r.existing[0]?.lastLsn, 4);
   assert.equal(r.corrupt.length, 1);

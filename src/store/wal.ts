@@ -63,23 +63,34 @@ export class Wal {
   }
 
   /** Opens the WAL directory; existing segments are returned sealed, for recovery by the caller. */
-  static async open(dir: string, opts: WalOptions): Promise<{ wal: Wal; existing: Segment[]; corrupt: CorruptLine[] }> {
+  /**
+   * Opens the WAL directory; existing segments are returned sealed, for recovery by the caller. Unreadable lines are
+   * returned as `corrupt` but stay in their segments until the caller, having stored them durably elsewhere, calls
+   * `repair()`: a crash in between finds them again (kept twice at worst, never lost).
+   */
+  static async open(dir: string, opts: WalOptions): Promise<{ wal: Wal; existing: Segment[]; corrupt: CorruptLine[]; repair: () => Promise<void> }> {
     await mkdir(dir, { recursive: true });
     const names = (await readdir(dir)).filter((n) => SEG_RE.test(n)).sort();
     const existing: Segment[] = [];
     const corrupt: CorruptLine[] = [];
+    const rewrites: (() => Promise<void>)[] = [];
     for (const n of names) {
       const seq = Number(SEG_RE.exec(n)?.[1]);
       const path = join(dir, n);
-      const r = await repairSegment(path);
+      const r = await scanSegment(path);
       corrupt.push(...r.corrupt.map((raw) => ({ segment: path, raw })));
-      if (r.bytes === 0) await rm(path, { force: true });
+      if (r.rewrite) rewrites.push(r.rewrite);
+      if (r.bytes === 0) rewrites.push(() => rm(path, { force: true }));
       else existing.push({ path, seq, bytes: r.bytes, lastLsn: r.lastLsn, deadLetters: r.deadLetters });
     }
     const last = names.length > 0 ? Number(SEG_RE.exec(names.at(-1) ?? '')?.[1]) : 0;
     const wal = new Wal(dir, opts, last + 1);
     await wal.openSegment();
-    return { wal, existing, corrupt };
+    const repair = async () => {
+      for (const w of rewrites) await w();
+      if (rewrites.length > 0) fsyncDir(dir);
+    };
+    return { wal, existing, corrupt, repair };
   }
 
   private async openSegment(): Promise<void> {
@@ -213,10 +224,11 @@ export class Wal {
 }
 
 /**
- * Cuts a torn last line (a write cut short by a crash) off a segment and takes out lines that do not parse
- * (returned as corrupt, for the dead-letter store). Rewrites the file atomically only when something changed.
+ * Finds a torn last line (a write cut short by a crash: never acknowledged) and lines that do not parse (returned as
+ * corrupt, for the dead-letter store). `rewrite`, when something must change, replaces the file atomically with the
+ * good lines only.
  */
-async function repairSegment(path: string): Promise<{ bytes: number; lastLsn: number; deadLetters: boolean; corrupt: Buffer[] }> {
+async function scanSegment(path: string): Promise<{ bytes: number; lastLsn: number; deadLetters: boolean; corrupt: Buffer[]; rewrite?: () => Promise<void> }> {
   const buf = await readFile(path);
   const keep = buf.lastIndexOf(0x0a) + 1;
   const good: Buffer[] = [];
@@ -242,10 +254,10 @@ async function repairSegment(path: string): Promise<{ bytes: number; lastLsn: nu
     }
   }
   const goodBytes = good.reduce((n, l) => n + l.length + 1, 0);
-  if (goodBytes !== buf.length) {
+  const rewrite = goodBytes === buf.length ? undefined : async () => {
     const tmp = `${path}.repair`;
     await writeFile(tmp, Buffer.concat(good.flatMap((l) => [l, Buffer.from('\n')])), { flush: true });
     await rename(tmp, path);
-  }
-  return { bytes: goodBytes, lastLsn, deadLetters, corrupt };
+  };
+  return { bytes: goodBytes, lastLsn, deadLetters, corrupt, ...(rewrite ? { rewrite } : {}) };
 }
