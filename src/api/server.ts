@@ -7,14 +7,19 @@ import { registerQueryRoutes } from './routes-query.js';
 import { registerDlqRoutes } from './routes-dlq.js';
 import { registerOpsRoutes } from './routes-ops.js';
 
+const LEVEL_ORDER = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+function levelAtLeast(level: string, min: string): string {
+  return LEVEL_ORDER.indexOf(level) >= LEVEL_ORDER.indexOf(min) ? level : min;
+}
+
 export async function buildServer(engine: Engine): Promise<FastifyInstance> {
   const app = fastify({
-    loggerInstance: engine.log.child({ component: 'http' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Per-request lines are info level: the HTTP log starts at warn, request latency goes to /metrics instead.
+    loggerInstance: engine.log.child({ component: 'http' }, { level: levelAtLeast(engine.log.level, 'warn') }) as FastifyBaseLogger,
     bodyLimit: engine.config.server.maxBodyBytes,
     // A client that stops sending mid-body must not hold its ingest reservation (and a socket) forever.
     requestTimeout: engine.config.server.requestTimeoutMs,
-    maxParamLength: 200,
+    routerOptions: { maxParamLength: 200 },
     return503OnClosing: true,
   });
   installErrorHandler(app);
