@@ -55,6 +55,8 @@ test('NDJSON, JSON array, JSON object, text and gzip bodies are stored alike', a
   assert.equal(slow.user_id, 'u1');
   assert.equal(slow.ip_address, '10.1.2.3');
   assert.equal(slow.source, 'http');
+  assert.match(String(slow.id), /^[0-9a-z]{11}$/, 'ids are the LSN in base 36');
+  assert.notEqual(rows[0]?.id, rows[1]?.id);
   assert.deepEqual(typeof slow.metadata === 'string' ? JSON.parse(slow.metadata) : slow.metadata, { region: 'eu' });
   assert.equal((await q('service:plain level:error')).rows[0]?.message, 'disk full on /var');
   assert.equal((await q('"logfmt line"')).rows.length, 1);

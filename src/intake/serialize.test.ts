@@ -14,7 +14,7 @@ test('stamped batches are valid NDJSON with increasing LSNs and ids', () => {
   assert.equal(stampLsns(b, 99_999_999_999), 100_000_000_001);
   const lines = b.buf.toString('utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   assert.deepEqual(lines.map((l) => l.lsn), [99_999_999_999, 100_000_000_000, 100_000_000_001]);
-  assert.deepEqual(lines.map((l) => l.id), ['00019xtf1tr', '00019xtf1ts', 'dl-00019xtf1tt']);
+  assert.deepEqual(lines.map((l) => l.id), [undefined, undefined, 'dl-00019xtf1tt'], 'records get their id in the store');
   assert.equal(lines[0]?.message, 'héllo "quoted" \u0001');
   assert.equal(lines[1]?.message, '日本語');
   assert.equal(lines[2]?.raw_b64, Buffer.from([0xff, 0x41]).toString('base64'));

@@ -3,7 +3,7 @@ import type { IntakeResult } from './intake.js';
 
 /**
  * One batch of WAL lines, ready to append once its LSNs are stamped. Each line starts with
- * `{"k":"r","lsn":<15 spaces>,"id":"<11 chars>"` (or `"id":"dl-<11 chars>"` for dead letters): JSON allows the
+ * `{"k":"r","lsn":<15 spaces>` (dead letters: `{"k":"d","lsn":<15 spaces>,"id":"dl-<11 chars>"`): JSON allows the
  * padding spaces before a number, so the slots are stamped in place without re-encoding the line.
  */
 export interface SerializedBatch {
@@ -20,13 +20,14 @@ export const LSN_WIDTH = 15;
 export const ID_WIDTH = 11;
 const LSN_PAD = ' '.repeat(LSN_WIDTH);
 const ID_PAD = '0'.repeat(ID_WIDTH);
-const REC_HEAD = `{"k":"r","lsn":${LSN_PAD},"id":"${ID_PAD}"`;
+// Record lines carry no id: the store derives it from the LSN (base 36, 11 digits), so it is never parsed or stamped.
+const REC_HEAD = `{"k":"r","lsn":${LSN_PAD}`;
 const DL_HEAD = `{"k":"d","lsn":${LSN_PAD},"id":"dl-${ID_PAD}"`;
 /** Where the slot starts within a line: after `{"k":"r","lsn":`. */
 const SLOT_AT = '{"k":"r","lsn":'.length;
 const KIND_BEFORE_SLOT = SLOT_AT - '{"k":"'.length;
 /** Distance from the LSN slot to the id slot, per kind. */
-export const ID_AFTER_SLOT = { r: LSN_WIDTH + ',"id":"'.length, d: LSN_WIDTH + ',"id":"dl-'.length } as const;
+const ID_AFTER_DL_SLOT = LSN_WIDTH + ',"id":"dl-'.length;
 
 class Out {
   buf: Buffer;
@@ -87,8 +88,8 @@ export function stampLsns(b: SerializedBatch, base: number): number {
   for (const at of b.slots) {
     const s = String(lsn);
     b.buf.write(s, at + LSN_WIDTH - s.length, 'latin1');
-    const kind = b.buf[at - KIND_BEFORE_SLOT] === 0x72 ? 'r' : 'd'; // the "r" or "d" of {"k":"r","lsn":
-    b.buf.write(idOf(lsn), at + ID_AFTER_SLOT[kind], 'latin1');
+    // Dead letters carry their id ("dl-" + the LSN in base 36); records get theirs from the store.
+    if (b.buf[at - KIND_BEFORE_SLOT] === 0x64) b.buf.write(idOf(lsn), at + ID_AFTER_DL_SLOT, 'latin1');
     lsn++;
   }
   return lsn - 1;

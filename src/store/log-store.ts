@@ -106,7 +106,9 @@ export class LogStore {
     const dlCols = DEAD_LETTER_COLUMNS.map(([n]) => `"${n}"`).join(', ');
     await c.run('BEGIN TRANSACTION');
     try {
-      const r = await c.run(`INSERT INTO logs (${cols}) SELECT ${cols} FROM ${src} WHERE k = 'r' AND lsn > $2`, [path, this.applied]);
+      // A record's id is its LSN in base 36 (11 digits): derived here rather than carried in every WAL line.
+      const select = cols.replace('"id"', `coalesce("id", lpad(lower(to_base(lsn, 36)), 11, '0'))`);
+      const r = await c.run(`INSERT INTO logs (${cols}) SELECT ${select} FROM ${src} WHERE k = 'r' AND lsn > $2`, [path, this.applied]);
       // A second pass over the file only when it holds dead letters (rare): each pass parses every line.
       const d = deadLetters ? await c.run(
         `INSERT INTO dead_letters (${dlCols}) SELECT id, lsn, received_at, source, reason, error, from_base64(raw_b64), 0, NULL, service_hint, original_bytes FROM ${src} WHERE k = 'd' AND lsn > $2`,
