@@ -49,7 +49,7 @@ export const configSchema = {
   }),
   store: obj({
     threads: int(1, 1),
-    memoryLimit: { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?\\s*(KB|MB|GB|KiB|MiB|GiB)$', default: '512MiB' },
+    memoryLimit: { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?\\s*(KB|MB|GB|KiB|MiB|GiB)$', default: '384MiB' },
     retentionDays: int(0, 30),
     maxTotalBytes: int(0, 0),
     sealAfterHours: int(1, 2),

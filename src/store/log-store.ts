@@ -56,7 +56,7 @@ export class LogStore {
     await conn.run(`SET allowed_directories = [${allowed}]`);
     // Sealing writes one Parquet file per service: flush each partition's buffer at one row group, and let DuckDB
     // write out of insertion order, so a seal's memory stays near the store's limit instead of buffering whole days.
-    await conn.run('SET partitioned_write_flush_threshold = 122880');
+    await conn.run('SET partitioned_write_flush_threshold = 65536');
     await conn.run('SET preserve_insertion_order = false');
     // Once disabled, DuckDB refuses to enable external access or widen the allowed directories while running;
     // the lock also keeps every other setting (memory, threads) as configured.
