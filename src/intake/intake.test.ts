@@ -27,3 +27,8 @@ test('JSON body records over maxLineBytes and lone surrogates are dead letters; 
   const l = intake.lines(Buffer.from('\n\r\n{"service":"s","message":"a"}\n\n'), ctx);
   assert.deepEqual([l.records.length, l.skipped], [1, 3]);
 });
+
+test('huge window settings mean no bound, not a crash', () => {
+  const intake = new Intake(defaultNormalizeOptions, schemaValidators().log, { maxAgeSeconds: 1e15, maxFutureSeconds: 1e15 });
+  assert.equal(intake.lines(Buffer.from(line('1971-01-01T00:00:00Z') + '\n' + line('2262-01-01T00:00:00Z')), ctx).records.length, 2);
+});

@@ -31,6 +31,12 @@ export interface TimeWindow {
 
 const fatalDecoder = new TextDecoder('utf-8', { fatal: true });
 
+/** An instant as RFC 3339, or `fallback` when it is outside what a Date can hold (a bound of "no bound"). */
+function isoOr(ms: number, fallback: string): string {
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) || d.getUTCFullYear() < 1 || d.getUTCFullYear() > 9999 ? fallback : d.toISOString();
+}
+
 /** The raw bytes of a JSON body element for the dead-letter store; a value too deep to serialize says so instead. */
 function rawOf(v: unknown): Buffer {
   try {
@@ -108,14 +114,25 @@ export class Intake {
     this.accept(r, () => Buffer.from(line, 'utf8'), out, ctx.receivedAt);
   }
 
+  private bounds: { at: number; oldest: string; newest: string } = { at: NaN, oldest: '', newest: '' };
+
   private outsideWindow(timestamp: string, receivedAt: Date): { reason: RejectReason; error: string } | undefined {
     const { maxAgeSeconds, maxFutureSeconds } = this.window;
     if (maxAgeSeconds === 0 && maxFutureSeconds === 0) return undefined;
-    const skew = (Date.parse(timestamp) - receivedAt.getTime()) / 1000;
-    if (maxAgeSeconds > 0 && -skew > maxAgeSeconds) {
+    // Normalized timestamps are RFC 3339 UTC with a Z, so text order is time order (to within the fraction of the
+    // second a missing fraction sorts after): compare against the bounds as text, computed once per receive time.
+    const at = receivedAt.getTime();
+    if (this.bounds.at !== at) {
+      this.bounds = {
+        at,
+        oldest: maxAgeSeconds > 0 ? isoOr(at - maxAgeSeconds * 1000, '') : '',
+        newest: maxFutureSeconds > 0 ? isoOr(at + maxFutureSeconds * 1000, '\uffff') : '\uffff',
+      };
+    }
+    if (maxAgeSeconds > 0 && timestamp < this.bounds.oldest) {
       return { reason: 'too_old', error: `the timestamp ${timestamp} is older than the retention (store.retentionDays, ${maxAgeSeconds / 86400} days): it would be deleted at once; raise the retention or set it to 0 to import old logs` };
     }
-    if (maxFutureSeconds > 0 && skew > maxFutureSeconds) {
+    if (maxFutureSeconds > 0 && timestamp > this.bounds.newest) {
       return { reason: 'too_far_in_future', error: `the timestamp ${timestamp} is more than normalize.maxFutureSeconds (${maxFutureSeconds}) ahead of the time received; check the sender's clock and timezone` };
     }
     return undefined;
