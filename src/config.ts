@@ -8,7 +8,7 @@ export interface Config {
   dataDir: string;
   server: { host: string; port: number; ingestWorkers: number; requestTimeoutMs: number; maxBodyBytes: number; maxDecompressedBytes: number; maxPendingBytes: number; retryAfterSeconds: number };
   normalize: { maxLineBytes: number; maxFields: number; maxDepth: number; defaultTimezone: string; defaultService: string | null; maxDeadLetterBytes: number; maxFutureSeconds: number };
-  wal: { fsync: boolean; groupCommitMs: number; segmentMaxBytes: number; flushIntervalMs: number };
+  wal: { fsync: boolean; groupCommitMs: number; segmentMaxBytes: number; flushIntervalMs: number; idleFlushMs: number };
   store: { threads: number; memoryLimit: string; retentionDays: number; maxTotalBytes: number; sealAfterHours: number; maintenanceIntervalMs: number };
   query: { defaultLimit: number; maxLimit: number; maxQueryChars: number };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
@@ -46,6 +46,7 @@ export const configSchema = {
     groupCommitMs: int(0, 2),
     segmentMaxBytes: int(1024 * 1024, 64 * 1024 * 1024),
     flushIntervalMs: int(50, 1000),
+    idleFlushMs: int(0, 100),
   }),
   store: obj({
     threads: int(1, 1),

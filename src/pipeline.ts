@@ -46,7 +46,7 @@ export class Engine {
     const store = await LogStore.open(dataDir, { ...config.store, maxWalLineBytes });
     await recoverSeal(store);
     const { wal, existing, corrupt, repair } = await Wal.open(join(dataDir, 'wal'), config.wal);
-    const writePath = new WritePath(wal, store, metrics, log, { flushIntervalMs: config.wal.flushIntervalMs, maxPendingBytes: config.server.maxPendingBytes, maxDeadLetterBytes: config.normalize.maxDeadLetterBytes }, { segments: existing });
+    const writePath = new WritePath(wal, store, metrics, log, { flushIntervalMs: config.wal.flushIntervalMs, idleFlushMs: config.wal.idleFlushMs, maxPendingBytes: config.server.maxPendingBytes, maxDeadLetterBytes: config.normalize.maxDeadLetterBytes }, { segments: existing });
     checkNormalizeOptions(config.normalize);
     const window = { maxAgeSeconds: config.store.retentionDays * 86_400, maxFutureSeconds: config.normalize.maxFutureSeconds };
     const intake = new Intake(config.normalize, schemaValidators().log, window);

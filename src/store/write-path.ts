@@ -12,6 +12,8 @@ import { salvageSegment } from './salvage.js';
 export interface WritePathOptions {
   /** How often the current WAL segment is sealed and loaded into the store (upper bound on time until queryable). */
   flushIntervalMs: number;
+  /** When no write arrived for this long, what is written is loaded at once instead of at the next interval (0: off). */
+  idleFlushMs: number;
   /** Bytes buffered for the WAL plus sealed-but-unloaded segments above which writers are told to back off. */
   maxPendingBytes: number;
   /** Raw bytes kept per dead letter; longer input is cut to this size and the entry says so. */
@@ -54,6 +56,7 @@ export class WritePath {
     // Stamping and appending happen in one synchronous step, so WAL order is LSN order.
     const lastLsn = batch.slots.length > 0 ? stampLsns(batch, firstLsn) : firstLsn - 1;
     this.nextLsn = lastLsn + 1;
+    this.lastAppendAt = Date.now();
     if (batch.slots.length > 0) await this.wal.append(batch.buf, lastLsn, batch.rejected > 0);
     if (batch.accepted > 0) this.metrics.ingested.inc({ source }, batch.accepted);
     for (const [reason, n] of Object.entries(batch.reasons)) this.metrics.rejected.inc({ source, reason }, n);
@@ -74,9 +77,24 @@ export class WritePath {
 
   /** Starts the periodic seal-and-load loop. */
   start(): void {
-    this.timer = setInterval(() => { void this.flush().catch(() => undefined); }, this.opts.flushIntervalMs);
+    // Under steady ingest, loads come every flushIntervalMs and batch up; when the writers go quiet, what they wrote
+    // is loaded after idleFlushMs, so the last records of a burst do not wait for the interval.
+    const { flushIntervalMs, idleFlushMs } = this.opts;
+    const tick = idleFlushMs > 0 ? Math.min(idleFlushMs, flushIntervalMs) : flushIntervalMs;
+    this.timer = setInterval(() => {
+      const now = Date.now();
+      const due = now - this.lastLoadAt >= flushIntervalMs;
+      const idle = idleFlushMs > 0 && now - this.lastAppendAt >= idleFlushMs && this.lastAppendAt > this.lastLoadAt;
+      if ((due || idle) && !this.loading) {
+        this.lastLoadAt = now;
+        void this.flush().catch(() => undefined);
+      }
+    }, tick);
     this.timer.unref();
   }
+
+  private lastLoadAt = 0;
+  private lastAppendAt = 0;
 
   /** Seals the current segment and loads every sealed segment; concurrent callers share one run. */
   flush(): Promise<void> {
