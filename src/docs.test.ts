@@ -28,3 +28,13 @@ test('docs/configuration.md documents every config key', () => {
   assert.ok(keys.length > 20);
   for (const k of keys) assert.match(text, new RegExp(`\\| \`${k.replaceAll('.', '\\.')}\` \\|`), `config key ${k}`);
 });
+
+test('the queries the benchmark times are documented in docs/query.md and parse', async () => {
+  const { exampleQueries } = await import('./bench/example-queries.js');
+  const { parseQuery } = await import('./query/index.js');
+  const text = doc('query.md');
+  for (const q of exampleQueries) {
+    assert.ok(text.includes(`\n${q}\n`), `docs/query.md lists ${q}`);
+    assert.doesNotThrow(() => parseQuery(q), q);
+  }
+});

@@ -5,23 +5,13 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { writeNdjsonFile } from '../demo/index.js';
+import { exampleQueries } from './example-queries.js';
 
 const LINES = Number(process.env.BENCH_LINES ?? 2_000_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const BATCH_BYTES = Number(process.env.BENCH_BATCH_BYTES ?? 1 << 20);
 const OUT = resolve(process.env.BENCH_DIR ?? 'bench-out');
 const bin = fileURLToPath(new URL('../../bin/logsift.js', import.meta.url));
-
-/** The documented example queries (docs/query.md), timed against the ingested data. */
-export const exampleQueries = [
-  'level:error | stats count() by (service)',
-  '* | stats count() by (service, level)',
-  '* | histogram 1m',
-  '* | top 10 ip_address',
-  'timeout',
-  'service:checkout level:>=warn | limit 100',
-  '"connection reset" OR "connection refused"',
-];
 
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] ?? NaN; };
 const dirBytes = (d: string): number => readdirSync(d, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? dirBytes(join(d, e.name)) : statSync(join(d, e.name)).size), 0);
