@@ -53,7 +53,10 @@ function ingestScope(app: FastifyInstance, engine: Engine): void {
       // Reserve the body's size before reading it, so that many concurrent large requests cannot together
       // hold more than server.maxPendingBytes in memory; a body without a length reserves the maximum.
       const declared = Number(req.headers['content-length']);
-      const bytes = Number.isFinite(declared) && declared >= 0 ? Math.min(declared, server.maxBodyBytes) : server.maxBodyBytes;
+      const sent = Number.isFinite(declared) && declared >= 0 ? Math.min(declared, server.maxBodyBytes) : server.maxBodyBytes;
+      // A compressed body may inflate up to maxDecompressedBytes: reserve that before inflating, shrink it after.
+      const enc = (req.headers['content-encoding'] ?? 'identity').toLowerCase().trim();
+      const bytes = enc === 'identity' || enc === '' ? sent : sent + server.maxDecompressedBytes;
       const why = engine.overloaded(bytes);
       if (why) {
         engine.metrics.overloaded.inc({ reason: why });
@@ -73,16 +76,12 @@ function ingestScope(app: FastifyInstance, engine: Engine): void {
     const raw = req.body;
     if (!Buffer.isBuffer(raw)) throw new HttpError(400, 'http_bad_request', 'the request has no body');
     const body = await decodeBody(req, raw, server.maxDecompressedBytes);
-    // A compressed body reserved its compressed size; now that it is inflated, reserve what it really holds.
-    const extra = body.length - (inflight.get(req) ?? 0);
-    if (extra > 0) {
-      const why = engine.overloaded(extra);
-      if (why) {
-        engine.metrics.overloaded.inc({ reason: why });
-        throw new HttpError(429, 'http_overloaded', `the decompressed body does not fit in the ingest bound now (${why}); retry after ${server.retryAfterSeconds}s`, server.retryAfterSeconds);
-      }
-      inflight.set(req, body.length);
-      engine.inflightBytes += extra;
+    // Inflated: the reservation shrinks to what the body really holds (it never grows after the body was read, so a
+    // client that went away in the meantime cannot leave a reservation behind).
+    const held = inflight.get(req);
+    if (held !== undefined && body !== raw && held > raw.length + body.length) {
+      inflight.set(req, raw.length + body.length);
+      engine.inflightBytes -= held - (raw.length + body.length);
     }
     const service = typeof req.query.service === 'string' && req.query.service.length > 0 ? req.query.service : undefined;
     const ctx = { receivedAt: engine.now(), source: 'http', ...(service ? { service } : {}) };

@@ -42,8 +42,8 @@ export async function ingestStream(input: NodeJS.ReadableStream, totalBytes: num
       process.stderr.write(`\r\x1b[Kingest${pct}  ${(sent / 1048576).toFixed(1)} MiB  ${sum.accepted} accepted  ${sum.rejected} rejected  ${Math.round(rate)} lines/s`);
     }
   };
-  // A line longer than this is sent cut to this size (the server dead-letters it as line_too_long with its head)
-  // and the rest of it is skipped, so one endless line cannot hold the whole input in memory.
+  // A line longer than this is not sent (the server would refuse it anyway) and is skipped as it streams by, so one
+  // endless line cannot hold the whole input in memory; the summary counts it.
   const maxLine = Math.max(batchBytes, 1 << 20);
   let skipping = false;
   for await (const chunk of input as AsyncIterable<Buffer>) {
@@ -61,9 +61,9 @@ export async function ingestStream(input: NodeJS.ReadableStream, totalBytes: num
       const end = cut === -1 ? carry.indexOf(0x0a, batchBytes) : cut;
       if (end === -1) {
         if (carry.length < maxLine) break;
-        await send(Buffer.concat([carry.subarray(0, maxLine), Buffer.from('\n')]));
+        // Sending a cut line would store a cut record (or a dead letter that claims to be whole): skip it, say so.
         sum.cutLines++;
-        sum.cutBytes += carry.length - maxLine;
+        sum.cutBytes += carry.length;
         carry = Buffer.alloc(0);
         skipping = true;
         break;
@@ -92,7 +92,7 @@ export function registerIngest(program: Command): void {
       const sum = await ingestStream(input, total, f);
       const reasons = Object.entries(sum.rejected_by_reason).map(([k, v]) => `${k}=${v}`).join(' ');
       process.stdout.write(`accepted ${sum.accepted}, rejected ${sum.rejected}${reasons ? ` (${reasons})` : ''}, blank lines skipped ${sum.skipped}\n`);
-      if (sum.cutLines > 0) process.stdout.write(`${sum.cutLines} line(s) longer than ${Math.max(Number(f.batchBytes), 1 << 20)} bytes were sent cut (their heads are dead letters); ${sum.cutBytes} bytes of them were not sent\n`);
+      if (sum.cutLines > 0) process.stdout.write(`${sum.cutLines} line(s) longer than ${Math.max(Number(f.batchBytes), 1 << 20)} bytes were not sent (${sum.cutBytes} bytes); split them or send them another way\n`);
       if (sum.rejected > 0) process.stdout.write('rejected lines are in the dead-letter store: `logsift dlq list`\n');
     });
 }

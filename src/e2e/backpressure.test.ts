@@ -68,3 +68,17 @@ test('bodies being received count against the bound, so concurrent large request
     await server.stop();
   }
 });
+
+test('a compressed body reserves its decompressed maximum before it is inflated', { timeout: 60_000 }, async () => {
+  const { gzipSync } = await import('node:zlib');
+  const server = await startServer(join(tempDir('bp3'), 'data'), { server: { maxPendingBytes: 2 * 1024 * 1024, maxDecompressedBytes: 4 * 1024 * 1024 } });
+  try {
+    const gz = gzipSync(Buffer.from('{"service":"gz","message":"small"}\n'));
+    const r = await post(`${server.url}/api/v1/logs`, gz, { 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' });
+    assert.equal(r.status, 429, 'up to 4 MiB could come out of it, over the 2 MiB bound');
+    const plain = await post(`${server.url}/api/v1/logs`, '{"service":"gz","message":"small"}\n', { 'content-type': 'application/x-ndjson' });
+    assert.equal(plain.status, 200);
+  } finally {
+    await server.stop();
+  }
+});

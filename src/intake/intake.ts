@@ -125,7 +125,8 @@ export class Intake {
     if (this.bounds.at !== at) {
       this.bounds = {
         at,
-        oldest: maxAgeSeconds > 0 ? isoOr(at - maxAgeSeconds * 1000, '') : '',
+        // Retention cuts at the start of a UTC day (store/partitions.ts): refuse only what it would delete at once.
+        oldest: maxAgeSeconds > 0 ? isoOr(Math.floor(at / 86_400_000) * 86_400_000 - maxAgeSeconds * 1000, '') : '',
         newest: maxFutureSeconds > 0 ? isoOr(at + maxFutureSeconds * 1000, '\uffff') : '\uffff',
       };
     }

@@ -64,6 +64,8 @@ export class LogStore {
     await conn.run('SET lock_configuration = true');
     await conn.run(`CREATE TABLE IF NOT EXISTS logs (${ddlColumns(LOG_COLUMNS)})`);
     await conn.run(`CREATE TABLE IF NOT EXISTS dead_letters (${ddlColumns(DEAD_LETTER_COLUMNS)})`);
+    // Data directories from before a column was added get it (new columns only ever go at the end).
+    for (const [name, type] of DEAD_LETTER_COLUMNS) await conn.run(`ALTER TABLE dead_letters ADD COLUMN IF NOT EXISTS "${name}" ${type}`);
     await conn.run('CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)');
     const store = new LogStore(dir, instance, conn, await instance.connect(), opts);
     store.applied = Number((await store.getMeta('applied_lsn')) ?? 0);
@@ -135,12 +137,13 @@ export class LogStore {
   }
 
   /** Stores one WAL line the store cannot read as a `wal_corrupt` dead letter, and moves the applied LSN past it. */
-  async deadLetterWalLine(c: DuckDBConnection, lsn: number, raw: Buffer, error: string): Promise<void> {
+  async deadLetterWalLine(c: DuckDBConnection, lsn: number, raw: Buffer, error: string, idSuffix?: string): Promise<void> {
     await c.run('BEGIN TRANSACTION');
     try {
       await c.run(
-        `INSERT INTO dead_letters VALUES ($1, $2, CAST($3 AS TIMESTAMP_NS), 'wal_recovery', 'wal_corrupt', $4, from_base64($5), 0, NULL, NULL, $6)`,
-        [`dl-wal-${lsn}`, lsn, new Date().toISOString(), error.toWellFormed(), raw.toString('base64'), raw.length],
+        `INSERT INTO dead_letters (id, lsn, received_at, source, reason, error, raw, replay_count, replayed_at, service_hint, original_bytes)
+         VALUES ($1, $2, CAST($3 AS TIMESTAMP_NS), 'wal_recovery', 'wal_corrupt', $4, from_base64($5), 0, NULL, NULL, $6)`,
+        [`dl-wal-${lsn}${idSuffix ? `-${idSuffix}` : ''}`, lsn, new Date().toISOString(), error.toWellFormed(), raw.toString('base64'), raw.length],
       );
       await c.run(`INSERT OR REPLACE INTO meta VALUES ('applied_lsn', $1)`, [String(lsn)]);
       await c.run('COMMIT');

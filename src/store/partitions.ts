@@ -84,6 +84,11 @@ async function sealDay(store: LogStore, day: string): Promise<void> {
        TO ${sqlString(staging)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (date, service), FILENAME_PATTERN 'part-{uuid}')`,
       [day],
     );
+    // DuckDB's COPY does not fsync: the files must be on disk before the hot rows they replace are deleted.
+    for (const f of await readdir(staging, { recursive: true })) {
+      const path = join(staging, f);
+      fsyncPath(path);
+    }
     await c.run('BEGIN TRANSACTION');
     try {
       await c.run(`DELETE FROM logs WHERE timestamp >= CAST($1 AS DATE) AND timestamp < ${next}`, [day]);
@@ -119,10 +124,12 @@ async function finishMove(store: LogStore, staging: string): Promise<void> {
   await store.exec(`DELETE FROM meta WHERE key = 'pending_seal'`);
 }
 
-function fsyncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
+/** fsync of a file or a directory (both open read-only on Linux). */
+function fsyncPath(path: string): void {
+  const fd = openSync(path, 'r');
   try { fsyncSync(fd); } finally { closeSync(fd); }
 }
+const fsyncDir = fsyncPath;
 
 /** Finishes a seal interrupted by a crash, and removes staging directories of seals that never committed. */
 export async function recoverSeal(store: LogStore): Promise<void> {

@@ -6,6 +6,12 @@ import type { Segment } from './wal.js';
 
 interface Line { lsn: number; raw: Buffer; deadLetter: boolean }
 
+/** Whether an error says the data cannot be read (a bad line), as opposed to memory, I/O or other passing trouble. */
+export function isDataError(err: unknown): boolean {
+  const text = err instanceof Error ? `${err.message} ${err.cause instanceof Error ? err.cause.message : ''}` : String(err);
+  return /(Invalid Input|Conversion|Parser) Error/.test(text) && !/Out of Memory|IO Error/.test(text);
+}
+
 /**
  * Splits the segment in halves until each failing part is one line, loading the good halves in LSN order (each in its
  * own transaction that also advances the applied LSN, so a crash mid-salvage resumes where it stopped). A line the
@@ -15,6 +21,7 @@ export function salvageSegment(store: LogStore, seg: Segment): Promise<{ records
   return store.serial(async (c) => {
     const buf = await readFile(seg.path);
     const lines: Line[] = [];
+    const unreadable: Buffer[] = [];
     let start = 0;
     while (start < buf.length) {
       let end = buf.indexOf(0x0a, start);
@@ -22,7 +29,7 @@ export function salvageSegment(store: LogStore, seg: Segment): Promise<{ records
       const raw = buf.subarray(start, end);
       start = end + 1;
       let entry: { lsn?: unknown; k?: unknown } = {};
-      try { entry = JSON.parse(raw.toString('utf8')) as typeof entry; } catch { /* unreadable: handled below via its neighbours' LSNs */ }
+      try { entry = JSON.parse(raw.toString('utf8')) as typeof entry; } catch { unreadable.push(raw); continue; }
       if (typeof entry.lsn === 'number' && entry.lsn > store.appliedLsn) lines.push({ lsn: entry.lsn, raw, deadLetter: entry.k === 'd' });
     }
     const tmp = `${seg.path}.salvage`;
@@ -37,6 +44,7 @@ export function salvageSegment(store: LogStore, seg: Segment): Promise<{ records
         result.records += r.records;
         return;
       } catch (err) {
+        if (!isDataError(err)) throw err; // passing trouble: stop here, the rest stays in the WAL for a retry
         if (part.length === 1) {
           await store.deadLetterWalLine(c, last.lsn, last.raw, `the store cannot read this write-ahead-log line: ${errorMessage(err)}`);
           result.corrupt++;
@@ -51,6 +59,12 @@ export function salvageSegment(store: LogStore, seg: Segment): Promise<{ records
       await attempt(lines);
     } finally {
       await rm(tmp, { force: true });
+    }
+    // Lines without a readable LSN (recovery takes these out at start; this is the belt to its braces): kept as
+    // dead letters under the segment's last LSN, so they are neither lost nor counted twice.
+    for (const raw of unreadable) {
+      await store.deadLetterWalLine(c, Math.max(store.appliedLsn, seg.lastLsn), raw, 'the write-ahead-log line is not JSON', `${seg.seq}-${result.corrupt}`);
+      result.corrupt++;
     }
     if (lines.length > 0 && store.appliedLsn < seg.lastLsn) {
       // Lines without a readable LSN were never acknowledged as records; the segment is done.

@@ -79,3 +79,18 @@ test('a write that fails and cannot be taken back stops the WAL: later appends a
   const seg = readdirSync(dir).find((n) => n.endsWith('.ndjson'));
   assert.equal(readFileSync(join(dir, seg ?? ''), 'utf8'), line(1), 'only the acknowledged line is in the segment');
 });
+
+test('a seal requested while the WAL is rotating still seals what was appended before it', async () => {
+  for (let round = 0; round < 50; round++) { // bounded: 50 rounds
+    const dir = mkdtempSync(join(tmpdir(), 'wal-'));
+    const { wal } = await Wal.open(dir, { ...opts, groupCommitMs: 0 });
+    await wal.append(line(1), 1);
+    const first = wal.seal();
+    await wal.append(line(2), 2);
+    const second = wal.seal();
+    const sealed = [...(await first), ...(await second)];
+    const text = sealed.map((s) => readFileSync(s.path, 'utf8')).join('');
+    assert.ok(text.includes('"lsn":2'), `round ${round}: the line appended before the second seal is sealed`);
+    await wal.close();
+  }
+});

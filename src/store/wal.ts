@@ -70,7 +70,10 @@ export class Wal {
    */
   static async open(dir: string, opts: WalOptions): Promise<{ wal: Wal; existing: Segment[]; corrupt: CorruptLine[]; repair: () => Promise<void> }> {
     await mkdir(dir, { recursive: true });
-    const names = (await readdir(dir)).filter((n) => SEG_RE.test(n)).sort();
+    const all = await readdir(dir);
+    // Scratch files of an interrupted repair or salvage: their segment is still whole, they are not needed.
+    for (const n of all) if (n.endsWith('.repair') || n.endsWith('.salvage')) await rm(join(dir, n), { force: true });
+    const names = all.filter((n) => SEG_RE.test(n)).sort();
     const existing: Segment[] = [];
     const corrupt: CorruptLine[] = [];
     const rewrites: (() => Promise<void>)[] = [];
@@ -146,7 +149,8 @@ export class Wal {
         } catch (err) {
           this.fail(`cannot start a new write-ahead-log segment in ${this.dir}: ${errorMessage(err)}`, err);
         }
-        this.rotateRequested = false;
+        // A seal() that arrived while rotating keeps its request; only a failed WAL drops it (nothing more to seal).
+        if (this.failure) this.rotateRequested = false;
       }
     } finally {
       this.flushing = undefined;
@@ -169,7 +173,9 @@ export class Wal {
       try {
         await fh.datasync();
       } catch (err) {
-        // After a failed fsync nothing says what reached the disk: refuse every later write (fsyncgate).
+        // After a failed fsync nothing says what reached the disk: take the batch back if we can (the client is
+        // told it failed, so a retry must not find it stored too) and refuse every later write (fsyncgate).
+        await fh.truncate(this.size).catch(() => undefined);
         this.fail(`cannot fsync the write-ahead log in ${this.dir}: ${errorMessage(err)}; restart logsift once the disk is healthy`, err);
         throw this.failure;
       }

@@ -7,7 +7,7 @@ import type { Metrics } from '../metrics.js';
 import { errorMessage } from '../errors.js';
 import type { LogStore } from './log-store.js';
 import type { Segment, Wal } from './wal.js';
-import { salvageSegment } from './salvage.js';
+import { isDataError, salvageSegment } from './salvage.js';
 
 export interface WritePathOptions {
   /** How often the current WAL segment is sealed and loaded into the store (upper bound on time until queryable). */
@@ -56,7 +56,7 @@ export class WritePath {
     // Stamping and appending happen in one synchronous step, so WAL order is LSN order.
     const lastLsn = batch.slots.length > 0 ? stampLsns(batch, firstLsn) : firstLsn - 1;
     this.nextLsn = lastLsn + 1;
-    this.lastAppendAt = Date.now();
+    this.lastAppendAt = performance.now();
     if (batch.slots.length > 0) await this.wal.append(batch.buf, lastLsn, batch.rejected > 0);
     if (batch.accepted > 0) this.metrics.ingested.inc({ source }, batch.accepted);
     for (const [reason, n] of Object.entries(batch.reasons)) this.metrics.rejected.inc({ source, reason }, n);
@@ -82,7 +82,7 @@ export class WritePath {
     const { flushIntervalMs, idleFlushMs } = this.opts;
     const tick = idleFlushMs > 0 ? Math.min(idleFlushMs, flushIntervalMs) : flushIntervalMs;
     this.timer = setInterval(() => {
-      const now = Date.now();
+      const now = performance.now(); // monotonic: a wall-clock step must not stop loading
       const due = now - this.lastLoadAt >= flushIntervalMs;
       const idle = idleFlushMs > 0 && now - this.lastAppendAt >= idleFlushMs && this.lastAppendAt > this.lastLoadAt;
       if ((due || idle) && !this.loading) {
@@ -143,6 +143,9 @@ export class WritePath {
     try {
       await this.store.loadSegment(seg, seg.lastLsn);
     } catch (err) {
+      // Only a data error (a line the store cannot read) is salvaged; out of memory, I/O and the like are retried
+      // with the segment kept whole, so a passing problem never turns good records into dead letters.
+      if (!isDataError(err)) throw err;
       this.log.warn({ err, segment: seg.path }, 'the store rejected a WAL segment; salvaging it line by line');
       const r = await salvageSegment(this.store, seg);
       this.metrics.walCorrupt.inc(r.corrupt);
