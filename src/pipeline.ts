@@ -166,6 +166,8 @@ export class Engine {
     const hooks = {
       sealed: async () => { this.parts = await listParts(partsDir); },
       dropping: (date: string) => { this.parts = this.parts.filter((p) => p.date !== date); },
+      overBound: (bytes: number) => this.log.warn({ bytes, maxTotalBytes: opts.maxTotalBytes },
+        'the DuckDB file and WAL alone are over store.maxTotalBytes: no sealed day is dropped for size; raise the bound or lower store.retentionDays'),
     };
     const sealed = await sealClosedDays(this.store, now, opts, hooks);
     const dropped = await applyRetention(this.store, now, opts, hooks);

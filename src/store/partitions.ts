@@ -56,6 +56,8 @@ export interface PartHooks {
   sealed?: () => Promise<void>;
   /** Called before a day's files are removed: readers must stop naming them first. */
   dropping?: (date: string) => void;
+  /** Called when the DuckDB file and WAL alone exceed store.maxTotalBytes, so no sealed day is dropped for size. */
+  overBound?: (bytes: number) => void;
 }
 
 export async function sealClosedDays(store: LogStore, now: Date, opts: PartitionOptions, hooks: PartHooks = {}): Promise<string[]> {
@@ -161,7 +163,10 @@ export async function applyRetention(store: LogStore, now: Date, opts: Partition
     let total = (await fixed()) + parts.reduce((n, p) => n + p.bytes, 0);
     // Only sealed days can be dropped. When the database file and WAL alone are over the bound, dropping the lake
     // would not help (DuckDB gives space back only at checkpoint-on-close): keep the data and report it instead.
-    if ((await fixed()) >= opts.maxTotalBytes) return dropped;
+    if ((await fixed()) >= opts.maxTotalBytes) {
+      hooks.overBound?.(await fixed());
+      return dropped;
+    }
     while (total > opts.maxTotalBytes && parts.length > 0) {
       const oldest = parts[0]?.date ?? '';
       hooks.dropping?.(oldest);
