@@ -1,7 +1,7 @@
 // Time partitions: closed days move from the hot DuckDB table to a Hive-partitioned Parquet lake; retention drops old days.
 import { readdir, rename, rm, stat, mkdir } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
-import { closeSync, fsyncSync, openSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fsyncPath } from './fsync.js';
 import { LOG_COLUMN_NAMES } from './columns.js';
 import type { LogStore } from './log-store.js';
 
@@ -121,17 +121,12 @@ async function finishMove(store: LogStore, staging: string): Promise<void> {
     dirs.add(dirname(target)).add(dirname(dirname(target)));
   }
   // The renames must be durable before the pending-seal row goes: after that, nothing would redo them.
-  for (const d of [...dirs, partsDir]) fsyncDir(d);
+  for (const d of [...dirs, partsDir]) fsyncPath(d);
   await rm(staging, { recursive: true, force: true });
   await store.exec(`DELETE FROM meta WHERE key = 'pending_seal'`);
 }
 
-/** fsync of a file or a directory (both open read-only on Linux). */
-function fsyncPath(path: string): void {
-  const fd = openSync(path, 'r');
-  try { fsyncSync(fd); } finally { closeSync(fd); }
-}
-const fsyncDir = fsyncPath;
+
 
 /** Finishes a seal interrupted by a crash, and removes staging directories of seals that never committed. */
 export async function recoverSeal(store: LogStore): Promise<void> {
@@ -185,6 +180,3 @@ async function walBytes(dir: string): Promise<number> {
   return n;
 }
 
-export function partPathForDisplay(dataDir: string, p: PartFile): string {
-  return relative(dataDir, p.path);
-}

@@ -1,6 +1,6 @@
 // Write-ahead log: NDJSON segment files with group commit (one write + one fdatasync per batch of appends).
 import { mkdir, open, readdir, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
-import { openSync, fsyncSync, closeSync } from 'node:fs';
+import { fsyncPath as fsyncDir } from './fsync.js';
 import { join } from 'node:path';
 import { WalError, errorMessage } from '../errors.js';
 
@@ -32,10 +32,6 @@ export interface CorruptLine { segment: string; raw: Buffer }
 const SEG_RE = /^seg-(\d{10})\.ndjson$/;
 const segName = (seq: number) => `seg-${String(seq).padStart(10, '0')}.ndjson`;
 
-function fsyncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try { fsyncSync(fd); } finally { closeSync(fd); }
-}
 
 /**
  * The WAL must resolve an append only after its bytes are written (and fdatasync'ed when fsync is on);
