@@ -1,0 +1,73 @@
+// `npm run eval:patterns -- --data DIR [--lines N] [--system S] [--show N]`: GA and PA per Loghub system in both
+// modes, and single-core mining throughput over a replicated file with fresh variable values.
+import { parseArgs } from 'node:util';
+import { groupingAccuracy, parsingAccuracy, squash } from '../patterns/accuracy.js';
+import { LOGHUB_SYSTEMS, defaultLoghubDir, loghubAvailable, readLoghubSystem, type LoghubSystem } from '../patterns/loghub-data.js';
+import { OfflineMiner } from '../patterns/offline.js';
+import { TemplateMiner } from '../patterns/miner.js';
+
+const { values } = parseArgs({ options: {
+  data: { type: 'string', default: defaultLoghubDir() },
+  lines: { type: 'string', default: '1000000' },
+  system: { type: 'string' },
+  show: { type: 'string', default: '0' },
+  runs: { type: 'string', default: '3' },
+} });
+const dir = values.data;
+if (!loghubAvailable(dir)) { console.error(`eval:patterns: no Loghub data under ${dir} (pass --data)`); process.exit(2); }
+
+function mine(lines: readonly string[], messageOnly: boolean): { ids: string[]; templates: string[] } {
+  const m = new OfflineMiner({ messageOnly, service: 'eval' });
+  for (const l of lines) m.add(l);
+  const ids: string[] = [], templates: string[] = [];
+  for (const r of m.results()) { ids.push(r.template_id); templates.push(r.template); }
+  return { ids, templates };
+}
+
+function showMisses(s: LoghubSystem, got: { ids: string[]; templates: string[] }, n: number): void {
+  const seen = new Set<string>();
+  for (let i = 0; i < s.template.length && seen.size < n; i++) {
+    const want = squash(s.template[i] as string), have = squash(got.templates[i] as string);
+    if (want === have || seen.has(want)) continue;
+    seen.add(want);
+    console.log(`  ${s.name} line ${i + 1}\n    want ${want}\n    got  ${have}\n    msg  ${s.content[i]}`);
+  }
+}
+
+const systems = values.system ? [values.system] : [...LOGHUB_SYSTEMS];
+const rows: { system: string; ga: number; pa: number; gaRaw: number; paRaw: number }[] = [];
+for (const name of systems) {
+  const s = readLoghubSystem(dir, name);
+  const msg = mine(s.content, true);
+  const raw = mine(s.raw, false);
+  rows.push({ system: name, ga: groupingAccuracy(msg.ids, s.template.map(squash)), pa: parsingAccuracy(msg.templates, s.template), gaRaw: groupingAccuracy(raw.ids, s.template.map(squash)), paRaw: parsingAccuracy(raw.templates, s.template) });
+  if (Number(values.show) > 0) showMisses(s, msg, Number(values.show));
+}
+const mean = (k: 'ga' | 'pa' | 'gaRaw' | 'paRaw') => rows.reduce((a, r) => a + r[k], 0) / rows.length;
+const f = (x: number) => x.toFixed(3);
+console.log('system      GA(msg)  PA(msg)  GA(raw)  PA(raw)');
+for (const r of rows) console.log(`${r.system.padEnd(11)} ${f(r.ga)}    ${f(r.pa)}    ${f(r.gaRaw)}    ${f(r.paRaw)}`);
+console.log(`${'mean'.padEnd(11)} ${f(mean('ga'))}    ${f(mean('pa'))}    ${f(mean('gaRaw'))}    ${f(mean('paRaw'))}`);
+
+// Throughput: the eight systems' messages replicated with fresh digits (new ids, numbers, addresses) in every copy.
+const target = Number(values.lines);
+if (target > 0) {
+  const base = LOGHUB_SYSTEMS.filter(() => true).map((n) => readLoghubSystem(dir, n)).flatMap((s) => s.content.map((c) => ({ service: s.name, c })));
+  let seed = 12345;
+  const rnd = () => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed; };
+  const input: { service: string; message: string }[] = [];
+  for (let i = 0; input.length < target; i++) {
+    const b = base[i % base.length] as { service: string; c: string };
+    input.push({ service: b.service, message: i < base.length ? b.c : b.c.replace(/\d/g, () => String(rnd() % 10)) });
+  }
+  const runs: number[] = [];
+  for (let r = 0; r < Number(values.runs); r++) {
+    const m = new TemplateMiner();
+    const t0 = performance.now();
+    for (const x of input) m.add(x.service, x.message);
+    runs.push(input.length / ((performance.now() - t0) / 1000));
+  }
+  runs.sort((a, b) => a - b);
+  const median = runs[Math.floor(runs.length / 2)] ?? 0;
+  console.log(JSON.stringify({ throughput: { lines: input.length, runs: runs.map(Math.round), medianLinesPerSecond: Math.round(median), thread: 'main, one core' } }));
+}

@@ -1,0 +1,93 @@
+// Masking: turns the parts of a message token that are certainly variable (numbers, addresses, ids, paths, URLs) into <*>.
+/** The variable marker in templates. */
+export const WILDCARD = '<*>';
+
+/** A user rule: every match of `pattern` in a token becomes <*> (applied before the built-in rules). */
+export interface MaskRule { name: string; pattern: RegExp; replacement?: string }
+
+// Lookarounds stand in for \b: `_` and letters glued to digits (blk_123, ssh2) are not a boundary here.
+const B = '(?<![A-Za-z0-9_])';
+const E = '(?![A-Za-z0-9_])';
+
+/**
+ * The built-in rules, in the order they apply. Each is general (no rule names a product or a log format): they
+ * recognize the shapes that are variables in any software's logs.
+ */
+export const builtinMaskRules: readonly MaskRule[] = [
+  // scheme://anything, keeping the scheme (spark://<*>, hdfs://<*>) and closing punctuation.
+  { name: 'url', pattern: /([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^\s'"\])}>,;]+/g, replacement: '$1<*>' },
+  // An absolute path at the start of a token or after = : ' " ( [ (file=/var/x, '/tmp/y').
+  { name: 'path', pattern: /(?<=^|[=:'"([,])(?:~?\/(?![/<])[^\s'"\])}>,;:]*[^\s'"\])}>,;:.]|[A-Za-z]:\\[^\s'"\])}>,;]*)/g },
+  { name: 'uuid', pattern: new RegExp(`${B}[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}${E}`, 'g') },
+  { name: 'mac', pattern: new RegExp(`${B}[0-9a-fA-F]{2}(?:[:-][0-9a-fA-F]{2}){5}${E}`, 'g') },
+  // IPv6 with at least three groups and one `::` or seven colons (so times like 12:30:45 are not taken).
+  { name: 'ipv6', pattern: /(?<![A-Za-z0-9_:.])(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}(?![A-Za-z0-9_:])|(?<![A-Za-z0-9_:.])(?=[0-9a-fA-F:]*::)(?:[0-9a-fA-F]{1,4}:{1,2}){2,7}[0-9a-fA-F]{1,4}(?![A-Za-z0-9_:])/g },
+  // Host names: three or more labels ending in a common top-level domain (msra-sa-39.corp.example.com), so that
+  // dotted names in code (org.apache.Foo, mapred.job.id) are not taken.
+  { name: 'hostname', pattern: /(?<![A-Za-z0-9_.@-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.){2,}(?:com|net|org|edu|gov|mil|int|io|local|localdomain|internal|lan|arpa|corp|[a-z]{2})(?![A-Za-z0-9_-]|\.[A-Za-z0-9])/g },
+  // A leading slash glued to an address (/10.0.0.1:50010, as Java's InetSocketAddress prints) is part of it.
+  { name: 'ipv4', pattern: /(?<![A-Za-z0-9_.])\/?\d{1,3}(?:\.\d{1,3}){3}(?![A-Za-z0-9_]|\.\d)/g },
+  { name: 'datetime', pattern: new RegExp(`${B}\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?${E}`, 'g') },
+  { name: 'time', pattern: new RegExp(`${B}\\d{1,2}:\\d{2}:\\d{2}(?:[.,]\\d+)?${E}`, 'g') },
+  { name: 'hex', pattern: new RegExp(`${B}(?:0[xX][0-9a-fA-F]+|(?=[0-9a-fA-F]*[0-9])(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{8,})${E}`, 'g') },
+  // Identifier segments with ID_MIN_DIGITS or more digits (blk_-123456, attempt_1445_0020_m_000003, R02-M1-N0).
+  { name: 'id', pattern: /(?<![A-Za-z0-9_<*-])(?=(?:[A-Za-z_-]*\d){3})[A-Za-z0-9_-]+(?![A-Za-z0-9_*>-])/g },
+  // Numbers, signed, with decimals, grouping and a short unit (12ms, 3.5GB, 80%): a number glued to letters
+  // before it (ssh2, E12) is not taken here.
+  { name: 'number', pattern: new RegExp(`${B}[-+]?\\d+(?:[.,]\\d+)*(?:[a-zA-Z%]{1,3})?${E}`, 'g') },
+];
+
+
+function hasDigitOrSlash(tok: string): boolean {
+  for (let i = 0; i < tok.length; i++) {
+    const c = tok.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || c === 47 || c === 92) return true;
+  }
+  return false;
+}
+
+
+/**
+ * A segment of a token (between structural marks such as = : / , ( ) [ ] ' ") that masking left partly variable is
+ * wholly variable when what is left of it still holds a digit, more than one variable, or a word glued to it
+ * (v1.<*>, dquot_6.<*>, <*>-<*>.example.net, host-<*>); a word and a dot before one variable stay (core.<*>).
+ */
+function collapse(tok: string): string {
+  if (!tok.includes(WILDCARD)) return tok;
+  return tok.replace(/[^=:/,()[\]{}'"#@;|]+/g, (seg) => {
+    if (seg === WILDCARD || !seg.includes(WILDCARD)) return seg;
+    const rest = seg.replaceAll(WILDCARD, '');
+    // Glued to a word by - or _ or a letter (mesos-slave-<*>, broadcast_<*>, <*>abc) the variable is the whole segment.
+    return /\d/.test(rest) || seg.length - rest.length > WILDCARD.length || /[A-Za-z0-9_-]<\*>|<\*>[A-Za-z0-9_-]/.test(seg) ? WILDCARD : seg;
+  });
+}
+
+/**
+ * Masks one whitespace-free token. Tokens without a digit, slash or backslash are returned as they are (the fast
+ * path: most tokens are words). `extra` rules run first.
+ */
+export function maskToken(tok: string, extra: readonly MaskRule[] = []): string {
+  if (extra.length === 0 && !hasDigitOrSlash(tok)) return tok;
+  let t = tok;
+  for (const r of extra) t = t.replace(r.pattern, r.replacement ?? WILDCARD);
+  if (!hasDigitOrSlash(t)) return t;
+  for (const r of builtinMaskRules) t = t.replace(r.pattern, r.replacement ?? WILDCARD);
+  return collapse(t);
+}
+
+/** Splits a message into whitespace-separated tokens (any run of Unicode whitespace separates). */
+export function tokenize(message: string): string[] {
+  const out = message.split(/\s+/);
+  if (out.length > 0 && out[0] === '') out.shift();
+  if (out.length > 0 && out[out.length - 1] === '') out.pop();
+  return out;
+}
+
+/** Tokenizes and masks a message, capped at `maxTokens` (the rest joins the last token, so nothing is dropped). */
+export function maskMessage(message: string, extra: readonly MaskRule[] = [], maxTokens = 256): { raw: string[]; masked: string[] } {
+  let raw = tokenize(message);
+  if (raw.length > maxTokens) raw = [...raw.slice(0, maxTokens - 1), raw.slice(maxTokens - 1).join(' ')];
+  const masked = new Array<string>(raw.length);
+  for (let i = 0; i < raw.length; i++) masked[i] = maskToken(raw[i] as string, extra);
+  return { raw, masked };
+}

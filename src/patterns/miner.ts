@@ -1,0 +1,253 @@
+// The online template miner: a Drain-style tree per service (token count, then first token) with bounded state.
+import { createHash } from 'node:crypto';
+import { WILDCARD, maskMessage, type MaskRule } from './mask.js';
+import { covers, generalize } from './token-match.js';
+
+export interface MinerOptions {
+  /** Share of a template's constant tokens a message must match to join it (0..1]. */
+  similarity: number;
+  /** Templates kept per service; past it the rarest are evicted (counted in `stats.evicted`). */
+  maxTemplatesPerService: number;
+  /** Services kept; past it the least recently seen service's templates are dropped. */
+  maxServices: number;
+  /** Messages longer than this many tokens are mined on their first maxTokens-1 tokens plus the rest as one. */
+  maxTokens: number;
+  /** Example messages kept per template. */
+  examples: number;
+  /** Characters kept per example message. */
+  maxExampleChars: number;
+  /** Entries of the exact-match cache (masked token sequence -> template); cleared when full. */
+  cacheEntries: number;
+  /** User masking rules, applied before the built-in ones. */
+  maskRules: readonly MaskRule[];
+}
+
+export const defaultMinerOptions: Readonly<MinerOptions> = Object.freeze({
+  similarity: 0.7,
+  maxTemplatesPerService: 2000,
+  maxServices: 10_000,
+  maxTokens: 256,
+  examples: 3,
+  maxExampleChars: 1024,
+  cacheEntries: 100_000,
+  maskRules: [],
+});
+
+export interface Template {
+  readonly id: string;
+  /** Creation order; breaks ties deterministically. */
+  readonly seq: number;
+  readonly service: string;
+  tokens: string[];
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+  examples: string[];
+  /** The routing key it was filed under (its first token at creation, or * when that was variable). */
+  readonly route: string;
+}
+
+/** The text of a template: its tokens joined by one space, variables written <*>. */
+export const templateText = (t: Pick<Template, 'tokens'>): string => t.tokens.join(' ');
+
+/** The id of a new template: a hash of its service and first masked form, so the same input gives the same ids. */
+function templateId(service: string, masked: readonly string[], taken: (id: string) => boolean): string {
+  for (let salt = 0; ; salt++) {
+    const h = createHash('sha256').update(service).update('\0').update(masked.join(' '));
+    if (salt > 0) h.update(`\0${salt}`);
+    const id = h.digest('hex').slice(0, 16);
+    if (!taken(id)) return id;
+  }
+}
+
+interface ServiceState { name: string; byRoute: Map<string, Template[]>; count: number; lastUse: number }
+
+export interface MinerStats { services: number; templates: number; evicted: number; servicesDropped: number; cacheClears: number }
+
+export interface MinerSnapshot {
+  version: 1;
+  seq: number;
+  use: number;
+  stats: Pick<MinerStats, 'evicted' | 'servicesDropped' | 'cacheClears'>;
+  templates: Omit<Template, never>[];
+  cache: [string, string][];
+}
+
+/**
+ * The miner must be deterministic: the same sequence of `add` calls from the same state gives the same templates and
+ * ids. Its memory must stay bounded by the options, whatever the input.
+ */
+export class TemplateMiner {
+  private readonly services = new Map<string, ServiceState>();
+  private readonly byId = new Map<string, Template>();
+  private readonly cache = new Map<string, Template>();
+  private readonly dirty = new Set<Template>();
+  private seq = 0;
+  private use = 0;
+  readonly stats: MinerStats = { services: 0, templates: 0, evicted: 0, servicesDropped: 0, cacheClears: 0 };
+  readonly opts: MinerOptions;
+
+  constructor(opts: Partial<MinerOptions> = {}) {
+    this.opts = { ...defaultMinerOptions, ...opts };
+  }
+
+  /** Mines one message: returns the template it now belongs to (created or generalized as needed). */
+  add(service: string, message: string, timestamp = ''): Template {
+    const { masked } = maskMessage(message, this.opts.maskRules, this.opts.maxTokens);
+    const svc = this.service(service);
+    const key = `${service}\u0001${masked.join('\u0002')}`;
+    let t = this.cache.get(key);
+    if (!t) {
+      t = this.match(svc, masked) ?? this.create(svc, masked);
+      if (this.cache.size >= this.opts.cacheEntries) { this.cache.clear(); this.stats.cacheClears++; }
+      this.cache.set(key, t);
+    }
+    t.count++;
+    if (timestamp) {
+      if (!t.firstSeen || timestamp < t.firstSeen) t.firstSeen = timestamp;
+      if (timestamp > t.lastSeen) t.lastSeen = timestamp;
+    }
+    if (t.examples.length < this.opts.examples) t.examples.push(message.length > this.opts.maxExampleChars ? message.slice(0, this.opts.maxExampleChars) : message);
+    this.dirty.add(t);
+    return t;
+  }
+
+  get(id: string): Template | undefined { return this.byId.get(id); }
+
+  /** Every template, in creation order. */
+  all(): Template[] { return [...this.byId.values()].sort((a, b) => a.seq - b.seq); }
+
+  /** Templates changed since the last call (for persisting only what moved). */
+  takeDirty(): Template[] {
+    const out = [...this.dirty];
+    this.dirty.clear();
+    return out;
+  }
+
+  private service(name: string): ServiceState {
+    let s = this.services.get(name);
+    if (!s) {
+      if (this.services.size >= this.opts.maxServices) this.dropLeastRecentService();
+      s = { name, byRoute: new Map(), count: 0, lastUse: 0 };
+      this.services.set(name, s);
+      this.stats.services = this.services.size;
+    }
+    s.lastUse = ++this.use;
+    return s;
+  }
+
+  /** The best template of the same length filed under the message's first token or under *, if similar enough. */
+  private match(svc: ServiceState, masked: readonly string[]): Template | undefined {
+    let best: Template | undefined;
+    let bestSim = -1;
+    let bestConsts = -1;
+    for (const route of routesOf(masked)) {
+      const list = svc.byRoute.get(route);
+      if (!list) continue;
+      for (const t of list) {
+        if (t.tokens.length !== masked.length) continue;
+        let consts = 0, same = 0;
+        for (let i = 0; i < masked.length; i++) {
+          const tt = t.tokens[i] as string;
+          if (tt === WILDCARD) continue;
+          consts++;
+          const m = masked[i] as string;
+          if (tt === m || covers(tt, m)) same++;
+        }
+        const sim = consts === 0 ? 1 : same / consts;
+        if (sim > bestSim || (sim === bestSim && same > bestConsts)) { best = t; bestSim = sim; bestConsts = same; }
+      }
+    }
+    if (!best || bestSim < this.opts.similarity) return undefined;
+    for (let i = 0; i < masked.length; i++) {
+      const tt = best.tokens[i] as string;
+      const m = masked[i] as string;
+      if (tt !== m) best.tokens[i] = generalize(tt, m);
+    }
+    return best;
+  }
+
+  private create(svc: ServiceState, masked: string[]): Template {
+    const id = templateId(svc.name, masked, (x) => this.byId.has(x));
+    const t: Template = { id, seq: ++this.seq, service: svc.name, tokens: [...masked], count: 0, firstSeen: '', lastSeen: '', examples: [], route: routeOf(masked) };
+    this.file(svc, t);
+    if (svc.count > this.opts.maxTemplatesPerService) this.evict(svc, t);
+    return t;
+  }
+
+  private file(svc: ServiceState, t: Template): void {
+    let list = svc.byRoute.get(t.route);
+    if (!list) { list = []; svc.byRoute.set(t.route, list); }
+    list.push(t);
+    svc.count++;
+    this.byId.set(t.id, t);
+    this.stats.templates = this.byId.size;
+  }
+
+  /** Evicts the rarest tenth of a service's templates (never `keep`); the cache is cleared as it may point at them. */
+  private evict(svc: ServiceState, keep: Template): void {
+    const all = [...svc.byRoute.values()].flat().filter((t) => t !== keep);
+    all.sort((a, b) => a.count - b.count || (a.lastSeen < b.lastSeen ? -1 : a.lastSeen > b.lastSeen ? 1 : 0) || a.seq - b.seq);
+    const n = Math.max(1, Math.ceil(this.opts.maxTemplatesPerService / 10));
+    const gone = new Set(all.slice(0, n));
+    for (const [route, list] of svc.byRoute) {
+      const kept = list.filter((t) => !gone.has(t));
+      if (kept.length) svc.byRoute.set(route, kept); else svc.byRoute.delete(route);
+    }
+    for (const t of gone) { this.byId.delete(t.id); this.dirty.delete(t); }
+    svc.count -= gone.size;
+    this.stats.evicted += gone.size;
+    this.stats.templates = this.byId.size;
+    this.cache.clear();
+    this.stats.cacheClears++;
+  }
+
+  private dropLeastRecentService(): void {
+    let victim: ServiceState | undefined;
+    for (const s of this.services.values()) if (!victim || s.lastUse < victim.lastUse) victim = s;
+    if (!victim) return;
+    for (const list of victim.byRoute.values()) for (const t of list) { this.byId.delete(t.id); this.dirty.delete(t); }
+    this.services.delete(victim.name);
+    this.stats.servicesDropped++;
+    this.stats.services = this.services.size;
+    this.stats.templates = this.byId.size;
+    this.cache.clear();
+    this.stats.cacheClears++;
+  }
+
+  /** The whole state, JSON-serializable; `restore` gives a miner that continues exactly where this one is. */
+  snapshot(): MinerSnapshot {
+    return {
+      version: 1, seq: this.seq, use: this.use,
+      stats: { evicted: this.stats.evicted, servicesDropped: this.stats.servicesDropped, cacheClears: this.stats.cacheClears },
+      templates: this.all().map((t) => ({ ...t, tokens: [...t.tokens], examples: [...t.examples] })),
+      cache: [...this.cache].map(([k, t]) => [k, t.id]),
+    };
+  }
+
+  static restore(snap: MinerSnapshot, opts: Partial<MinerOptions> = {}): TemplateMiner {
+    if (snap.version !== 1) throw new Error(`cannot restore miner state: unknown version ${String(snap.version)}`);
+    const m = new TemplateMiner(opts);
+    m.seq = snap.seq;
+    m.use = snap.use;
+    Object.assign(m.stats, snap.stats);
+    for (const t of snap.templates) {
+      const svc = m.service(t.service);
+      m.file(svc, { ...t, tokens: [...t.tokens], examples: [...t.examples] });
+    }
+    for (const [k, id] of snap.cache) { const t = m.byId.get(id); if (t) m.cache.set(k, t); }
+    m.use = snap.use;
+    return m;
+  }
+}
+
+/** A message's routing key: its first token when that is a plain word, else * (variables must not split the tree). */
+function routeOf(masked: readonly string[]): string {
+  const first = masked[0];
+  return first === undefined || first.includes(WILDCARD) ? '*' : first;
+}
+
+function routesOf(masked: readonly string[]): string[] {
+  const r = routeOf(masked);
+  return r === '*' ? ['*'] : [r, '*'];
+}
