@@ -88,7 +88,16 @@ export interface FieldsPipe {
   names: NameRef[];
 }
 
-export type AggregatingPipe = StatsPipe | HistogramPipe | TopPipe;
+/** `patterns [buckets N]`: one row per template_id with its text, count, first/last time and a sparkline of N counts. */
+export interface PatternsPipe {
+  kind: 'patterns';
+  pos: number;
+  buckets: number;
+}
+
+/** The pipes compile-aggregate.ts groups generically; patterns has its own compiler. */
+export type GroupingPipe = StatsPipe | HistogramPipe | TopPipe;
+export type AggregatingPipe = GroupingPipe | PatternsPipe;
 export type Pipe = AggregatingPipe | SortPipe | LimitPipe | FieldsPipe;
 
 export interface Query {

@@ -1,5 +1,5 @@
 // stats, histogram and top: a grouped inner query, then an outer one that names, orders, limits and formats.
-import type { Aggregate, AggregatingPipe, FieldRef, HistogramPipe, NameRef } from './ast.js';
+import type { Aggregate, FieldRef, GroupingPipe, HistogramPipe, NameRef } from './ast.js';
 import { fail } from './cursor.js';
 import { joinAnd } from './compile-filter.js';
 import { fieldType } from './fields.js';
@@ -17,7 +17,7 @@ interface Output {
 /** An output once placed in the inner query, where it is the column `inner` ("c0", "c1", ...). */
 type Placed = Output & { inner: string };
 
-export function compileAggregate(pipe: AggregatingPipe, plan: Plan, source: Source, limit: number): { sql: string; columns: string[] } {
+export function compileAggregate(pipe: GroupingPipe, plan: Plan, source: Source, limit: number): { sql: string; columns: string[] } {
   const { params } = source;
   const keys = pipe.kind === 'histogram' ? histogramKeys(pipe, params) : pipe.by.map((ref) => keyOutput(ref, params));
   const values = pipe.kind === 'stats' ? pipe.aggregates.map((a) => aggregateOutput(a, params)) : [countOutput(pipe.pos)];
@@ -42,7 +42,7 @@ function orderTerm(o: Placed, desc: boolean): string {
 }
 
 /** stats: largest first value first; top: most frequent first; histogram: oldest bucket first. Keys break ties. */
-function defaultOrder(pipe: AggregatingPipe, outputs: readonly Placed[], keyCount: number): string[] {
+function defaultOrder(pipe: GroupingPipe, outputs: readonly Placed[], keyCount: number): string[] {
   const keys = outputs.slice(0, keyCount).map((o) => orderTerm(o, false));
   const first = outputs[keyCount];
   return pipe.kind === 'histogram' || first === undefined ? keys : [orderTerm(first, true), ...keys];

@@ -77,7 +77,7 @@ test('limits over maxLimit are errors that point at the pipe', () => {
 
 test('pipes must come in order: one aggregate first, sort before limit, one sort, one fields', () => {
   assertQueryError(() => compile('| limit 5 | stats count()'), 12, /"stats" must come before sort, limit and fields/);
-  assertQueryError(() => compile('| stats count() | top host'), 18, /only one stats, histogram or top pipe per query/);
+  assertQueryError(() => compile('| stats count() | top host'), 18, /only one stats, histogram, top or patterns pipe per query/);
   assertQueryError(() => compile('| sort by host | sort by service'), 17, /only one sort pipe per query/);
   assertQueryError(() => compile('| limit 5 | sort by host'), 12, /sort must come before limit/);
   assertQueryError(() => compile('| fields host | fields service'), 16, /only one fields pipe per query/);
@@ -91,10 +91,24 @@ test('names are checked against what the previous pipe produces', () => {
   assertQueryError(() => compile('| fields host, host'), 15, /"host" is listed twice in fields/);
 });
 
+test('patterns groups matches by template_id, joins the fixed templates table and binds buckets, bounds and limit', () => {
+  const c = compile('template:0123456789abcdef _time:1h | patterns buckets 30');
+  assert.equal(c.kind, 'patterns');
+  assert.deepEqual(c.columns, ['template_id', 'template', 'service', 'count', 'first', 'last', 'sparkline']);
+  assert.match(c.sql, /^WITH matched AS \(SELECT "template_id" AS tid, .* FROM logs WHERE \(\("template_id" = \$1 AND .* AND "template_id" IS NOT NULL\)\)/);
+  assert.match(c.sql, /span AS \(SELECT CAST\(\$5 AS TIMESTAMP_NS\) AS lo, CAST\(\$6 AS TIMESTAMP_NS\) AS hi\)/);
+  assert.match(c.sql, / LEFT JOIN templates AS t ON t\."template_id" = g\.tid\) AS patterns ORDER BY "c3" DESC, "c0" ASC LIMIT \$7$/);
+  assert.deepEqual(c.params, ['0123456789abcdef', '2024-01-01T23:00:00.000000000Z', '2024-01-02T00:00:00.000000000Z', 30, '2024-01-01T23:00:00.000000000Z', '2024-01-02T00:00:00.000000000Z', 100]);
+  assert.match(c.sql, /histogram\(least\(CAST\(\$4 AS BIGINT\) - 1, .*list_transform\(range\(CAST\(\$4 AS BIGINT\)\), lambda i: coalesce\(g\.h\[i\], 0\)\)/);
+  const open = compile('service:api | patterns');
+  assert.match(open.sql, /span AS \(SELECT min\(ts\) AS lo, max\(ts\) AS hi FROM matched\)/, 'without time bounds the sparkline spans the matches');
+  assert.deepEqual(open.params, ['api', 20, 100]);
+});
+
 test('the SQL text does not depend on user values: they are all bound parameters', () => {
   const values = ["o'brien", 'x";DROP TABLE logs;--', '$1', '$2 $3', 'back\\slash', 'ünï ✓', 'evil)--', "a' OR '1'='1", '%_'];
   const templates = [(v: string) => v, (v: string) => `service:${v}`, (v: string) => `region:${v}`, (v: string) => `service:in(${v}, b)`,
-    (v: string) => `-host:${v}`, (v: string) => `service:${v}*`, (v: string) => `a OR (b ${v})`];
+    (v: string) => `-host:${v}`, (v: string) => `service:${v}*`, (v: string) => `a OR (b ${v})`, (v: string) => `template:${v} | patterns`];
   for (const template of templates) {
     const baseline = compile(template('"plain"'));
     for (const v of values) {

@@ -3,9 +3,10 @@ import { bug, QueryError } from '../errors.js';
 import type { Query } from './ast.js';
 import { compileAggregate } from './compile-aggregate.js';
 import { compileFilter, joinAnd } from './compile-filter.js';
+import { compilePatterns, querySpan } from './compile-patterns.js';
 import { compileRows } from './compile-rows.js';
 import { planPipes, type Plan } from './plan.js';
-import { column, Params, timeParam, type ParamValue } from './sql.js';
+import { column, Params, timeParam, type ParamValue, type Source } from './sql.js';
 import { dateToEpochNs } from './time.js';
 
 export interface CompileOptions {
@@ -22,7 +23,7 @@ export interface CompileOptions {
   maxLimit: number;
 }
 
-export type ResultKind = 'rows' | 'stats' | 'histogram' | 'top';
+export type ResultKind = 'rows' | 'stats' | 'histogram' | 'top' | 'patterns';
 
 export interface CompiledQuery {
   sql: string;
@@ -47,10 +48,17 @@ export function compileQuery(query: Query, opts: CompileOptions): CompiledQuery 
   const source = { relation: opts.relation, where, params };
   const plan = planPipes(query.pipes);
   const limit = chooseLimit(plan, opts);
-  const { sql, columns } = plan.aggregate === undefined
-    ? compileRows(plan, source, limit)
-    : compileAggregate(plan.aggregate, plan, source, limit);
+  const { sql, columns } = compileBody(query, plan, source, limit, nowNs, opts);
   return { sql, params: params.values, kind: plan.aggregate?.kind ?? 'rows', columns, limit };
+}
+
+function compileBody(query: Query, plan: Plan, source: Source, limit: number, nowNs: bigint, opts: CompileOptions): { sql: string; columns: string[] } {
+  const pipe = plan.aggregate;
+  if (pipe === undefined) return compileRows(plan, source, limit);
+  if (pipe.kind !== 'patterns') return compileAggregate(pipe, plan, source, limit);
+  const toNs = (d: Date | undefined) => (d === undefined ? undefined : dateToEpochNs(d));
+  const span = querySpan(query.filter, nowNs, toNs(opts.start), toNs(opts.end));
+  return compilePatterns(pipe, plan, source, span, nowNs, limit);
 }
 
 /** Histograms default to maxLimit (a chart needs every bucket); top to its N; the rest to defaultLimit. */

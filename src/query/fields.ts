@@ -28,8 +28,8 @@ export type Field = { kind: 'column'; column: ColumnName } | { kind: 'metadata';
 /** Field names: letters, digits, `_`, `.` and `-`, starting with a letter or `_`. */
 export const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
-/** `_time` is the conventional name for the event time (as in LogsQL). */
-const ALIASES: Readonly<Record<string, ColumnName>> = { _time: 'timestamp' };
+/** `_time` is the conventional name for the event time (as in LogsQL); `template` is short for the miner's template_id. */
+const ALIASES: Readonly<Record<string, ColumnName>> = { _time: 'timestamp', template: 'template_id' };
 
 export function isColumn(name: string): name is ColumnName {
   return Object.hasOwn(COLUMNS, name);

@@ -33,7 +33,7 @@ test('histogram, top, sort, limit, head and fields', () => {
 });
 
 test('pipe errors carry positions', () => {
-  assertQueryError(() => parseQuery('| nope'), 2, /expected a pipe \(stats, histogram, top, sort, limit, head, fields\) after "\|", found "nope"/);
+  assertQueryError(() => parseQuery('| nope'), 2, /expected a pipe \(stats, histogram, top, sort, limit, head, fields, patterns\) after "\|", found "nope"/);
   assertQueryError(() => parseQuery('a |'), 3, /expected a pipe .* found the end of the query/);
   assertQueryError(() => parseQuery('| stats count() by (service level)'), 28, /expected "," or "\)" to close "\(" opened at character 20, found "level"/);
   assertQueryError(() => parseQuery('| stats avg()'), 8, /avg\(\) needs a field/);
@@ -48,4 +48,13 @@ test('pipe errors carry positions', () => {
   assertQueryError(() => parseQuery('| fields service;DROP'), 9, /invalid field name "service;DROP"/);
   assertQueryError(() => parseQuery('| sort by'), 9, /expected a field name, found the end of the query/);
   assertQueryError(() => parseQuery('| limit 5 x'), 10, /expected "\|" or the end of the query after the limit pipe, found "x"/);
+});
+
+test('patterns: default 20 buckets, "buckets N" from 1 to 200', () => {
+  assert.deepEqual(pipes('| patterns'), [{ kind: 'patterns', pos: 2, buckets: 20 }]);
+  assert.deepEqual(pipes('level:error | patterns buckets 30 | limit 5'), [{ kind: 'patterns', pos: 14, buckets: 30 }, { kind: 'limit', pos: 36, n: 5 }]);
+  assert.deepEqual(pipes('| patterns buckets 200')[0], { kind: 'patterns', pos: 2, buckets: 200 });
+  assertQueryError(() => parseQuery('| patterns buckets 500'), 19, /patterns takes 1 to 200 buckets, found 500/);
+  assertQueryError(() => parseQuery('| patterns buckets -1'), 19, /expected a whole number of at least 1, found "-1"/);
+  assertQueryError(() => parseQuery('| patterns 30'), 11, /expected "\|" or the end of the query after the patterns pipe, found "30"/);
 });

@@ -1,11 +1,12 @@
-// The pipes after `|`: stats, histogram, top, sort, limit (head) and fields.
+// The pipes after `|`: stats, histogram, top, sort, limit (head), fields and patterns.
 import type { Aggregate, FieldRef, NameRef, Pipe, SortKey } from './ast.js';
 import { Cursor, describe, fail } from './cursor.js';
 import { parseDuration } from './duration.js';
 import { FIELD_NAME, resolveField } from './fields.js';
 import type { Token } from './lexer.js';
+import { DEFAULT_SPARKLINE_BUCKETS, MAX_SPARKLINE_BUCKETS } from './sparkline.js';
 
-const PIPES = ['stats', 'histogram', 'top', 'sort', 'limit', 'head', 'fields'] as const;
+const PIPES = ['stats', 'histogram', 'top', 'sort', 'limit', 'head', 'fields', 'patterns'] as const;
 const SIMPLE_AGGREGATES = ['count_distinct', 'min', 'max', 'avg', 'sum'] as const;
 const QUANTILE = /^p(\d{1,2}(?:\.\d+)?)$/;
 const OUTPUT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -27,7 +28,18 @@ export function parsePipe(cursor: Cursor): Pipe {
     case 'limit':
     case 'head': return { kind: 'limit', pos: token.pos, n: readCount(cursor, `a row count after "${token.text}"`) };
     case 'fields': return { kind: 'fields', pos: token.pos, names: commaList(cursor, () => readName(cursor)) };
+    case 'patterns': return parsePatterns(cursor, token.pos);
   }
+}
+
+/** `patterns [buckets N]`: templates with counts and a sparkline of N buckets (1 to MAX_SPARKLINE_BUCKETS). */
+function parsePatterns(cursor: Cursor, pos: number): Pipe {
+  if (!cursor.atWord('buckets')) return { kind: 'patterns', pos, buckets: DEFAULT_SPARKLINE_BUCKETS };
+  cursor.next();
+  const at = cursor.peek().pos;
+  const buckets = readCount(cursor, 'a bucket count after "buckets"');
+  if (buckets > MAX_SPARKLINE_BUCKETS) fail(`patterns takes 1 to ${MAX_SPARKLINE_BUCKETS} buckets, found ${buckets}`, at);
+  return { kind: 'patterns', pos, buckets };
 }
 
 /** `stats agg [as name], ... [by (field, ...)]`; `by` may also come first, as in LogsQL. */
