@@ -6,6 +6,8 @@ import { registerIngestRoutes } from './routes-ingest.js';
 import { registerQueryRoutes } from './routes-query.js';
 import { registerDlqRoutes } from './routes-dlq.js';
 import { registerOpsRoutes } from './routes-ops.js';
+import { registerPatternRoutes } from './routes-patterns.js';
+import { ensureTemplatesTable } from '../store/templates.js';
 
 const LEVEL_ORDER = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 function levelAtLeast(level: string, min: string): string {
@@ -31,5 +33,8 @@ export async function buildServer(engine: Engine): Promise<FastifyInstance> {
   registerIngestRoutes(app, engine);
   registerQueryRoutes(app, engine);
   registerDlqRoutes(app, engine);
+  // `| patterns` and /api/v1/patterns join the miner's templates table: it must exist even before the miner saves any.
+  await ensureTemplatesTable(engine.store);
+  registerPatternRoutes(app, engine);
   return app;
 }
