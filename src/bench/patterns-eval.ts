@@ -49,17 +49,37 @@ console.log('system      GA(msg)  PA(msg)  GA(raw)  PA(raw)');
 for (const r of rows) console.log(`${r.system.padEnd(11)} ${f(r.ga)}    ${f(r.pa)}    ${f(r.gaRaw)}    ${f(r.paRaw)}`);
 console.log(`${'mean'.padEnd(11)} ${f(mean('ga'))}    ${f(mean('pa'))}    ${f(mean('gaRaw'))}    ${f(mean('paRaw'))}`);
 
-// Throughput: the eight systems' messages replicated with fresh digits (new ids, numbers, addresses) in every copy.
+// Throughput: the eight systems' messages replicated with fresh variable values in every copy: the parts the ground
+// truth marks as variables get new digits, and new letters when they are plain words or ids (user names, block ids).
+let seed = 12345;
+const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+const freshChars = (v: string, letters: boolean) => v.replace(/[0-9]|[a-z]|[A-Z]/g, (c) =>
+  c <= '9' ? String(rnd(10)) : !letters ? c : String.fromCharCode((c <= 'Z' ? 65 : 97) + rnd(26)));
+function templateRegex(t: string): RegExp | undefined {
+  try { return new RegExp(`^${t.split('<*>').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('(.*?)')}$`); } catch { return undefined; }
+}
+function freshen(content: string, re: RegExp | undefined): string {
+  const m = re?.exec(content);
+  if (!m || !re) return freshChars(content, false);
+  let i = 0;
+  // Rebuild the line from the template's literal pieces and a fresh value for each variable.
+  const pieces = re.source.slice(1, -1).split('(.*?)');
+  return pieces.map((p, k) => {
+    const lit = p.replace(/\\(.)/g, '$1');
+    if (k === pieces.length - 1) return lit;
+    const v = m[++i] ?? '';
+    return lit + freshChars(v, !/[.:/]/.test(v));
+  }).join('');
+}
 const target = Number(values.lines);
 if (target > 0) {
-  const base = LOGHUB_SYSTEMS.filter(() => true).map((n) => readLoghubSystem(dir, n)).flatMap((s) => s.content.map((c) => ({ service: s.name, c })));
-  let seed = 12345;
-  const rnd = () => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed; };
+  const base = LOGHUB_SYSTEMS.map((n) => readLoghubSystem(dir, n)).flatMap((s) => s.content.map((c, k) => ({ service: s.name, c, re: templateRegex(squash(s.template[k] as string)) })));
   const input: { service: string; message: string }[] = [];
   for (let i = 0; input.length < target; i++) {
-    const b = base[i % base.length] as { service: string; c: string };
-    input.push({ service: b.service, message: i < base.length ? b.c : b.c.replace(/\d/g, () => String(rnd() % 10)) });
+    const b = base[i % base.length] as (typeof base)[number];
+    input.push({ service: b.service, message: i < base.length ? b.c : freshen(squash(b.c), b.re) });
   }
+  if (values.show !== '0') for (let k = 0; k < 5; k++) console.log('sample:', input[base.length + k * 2003]?.message);
   const runs: number[] = [];
   for (let r = 0; r < Number(values.runs); r++) {
     const m = new TemplateMiner();

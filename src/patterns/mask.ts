@@ -15,9 +15,9 @@ const E = '(?![A-Za-z0-9_])';
  */
 export const builtinMaskRules: readonly MaskRule[] = [
   // scheme://anything, keeping the scheme (spark://<*>, hdfs://<*>) and closing punctuation.
-  { name: 'url', pattern: /([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^\s'"\])}>,;]+/g, replacement: '$1<*>' },
+  { name: 'url', pattern: /(?<scheme>[A-Za-z][A-Za-z0-9+.-]*:\/\/)[^\s'"\])}>,;]+/g, replacement: '$<scheme><*>' },
   // An absolute path at the start of a token or after = : ' " ( [ (file=/var/x, '/tmp/y').
-  { name: 'path', pattern: /(?<=^|[=:'"([,])(?:~?\/(?![/<])[^\s'"\])}>,;:]*[^\s'"\])}>,;:.]|[A-Za-z]:\\[^\s'"\])}>,;]*)/g },
+  { name: 'path', pattern: /(?<=^|[\s=:'"([,])(?:~?\/(?![/<])[^\s'"\])}>,;:]*[^\s'"\])}>,;:.]|[A-Za-z]:\\[^\s'"\])}>,;]*)/g },
   { name: 'uuid', pattern: new RegExp(`${B}[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}${E}`, 'g') },
   { name: 'mac', pattern: new RegExp(`${B}[0-9a-fA-F]{2}(?:[:-][0-9a-fA-F]{2}){5}${E}`, 'g') },
   // IPv6 with at least three groups and one `::` or seven colons (so times like 12:30:45 are not taken).
@@ -38,14 +38,15 @@ export const builtinMaskRules: readonly MaskRule[] = [
 ];
 
 
-function hasDigitOrSlash(tok: string): boolean {
-  for (let i = 0; i < tok.length; i++) {
-    const c = tok.charCodeAt(i);
-    if ((c >= 48 && c <= 57) || c === 47 || c === 92) return true;
-  }
-  return false;
+/** The built-in rules as one alternation, so a message is masked in a single scan (leftmost match, rule order on ties). */
+function combine(rules: readonly MaskRule[]): RegExp {
+  return new RegExp(rules.map((r) => `(?:${r.pattern.source})`).join('|'), 'g');
 }
-
+const builtin = combine(builtinMaskRules);
+const replaceBuiltin = (...args: unknown[]): string => {
+  const groups = args[args.length - 1] as { scheme?: string } | undefined;
+  return groups?.scheme ? `${groups.scheme}${WILDCARD}` : WILDCARD;
+};
 
 /**
  * A segment of a token (between structural marks such as = : / , ( ) [ ] ' ") that masking left partly variable is
@@ -53,26 +54,46 @@ function hasDigitOrSlash(tok: string): boolean {
  * (v1.<*>, dquot_6.<*>, <*>-<*>.example.net, host-<*>); a word and a dot before one variable stay (core.<*>).
  */
 function collapse(tok: string): string {
-  if (!tok.includes(WILDCARD)) return tok;
   return tok.replace(/[^=:/,()[\]{}'"#@;|]+/g, (seg) => {
     if (seg === WILDCARD || !seg.includes(WILDCARD)) return seg;
     const rest = seg.replaceAll(WILDCARD, '');
     // Glued to a word by - or _ or a letter (mesos-slave-<*>, broadcast_<*>, <*>abc) the variable is the whole segment.
     return /\d/.test(rest) || seg.length - rest.length > WILDCARD.length || /[A-Za-z0-9_-]<\*>|<\*>[A-Za-z0-9_-]/.test(seg) ? WILDCARD : seg;
-  });
+  }).replaceAll('<*><*>', WILDCARD);
+}
+
+/** Masks text with the user rules, then the built-in ones in one scan. */
+export function maskText(text: string, extra: readonly MaskRule[] = []): string {
+  let t = text;
+  for (const r of extra) t = t.replace(r.pattern, r.replacement ?? WILDCARD);
+  return t.replace(builtin, replaceBuiltin);
 }
 
 /**
- * Masks one whitespace-free token. Tokens without a digit, slash or backslash are returned as they are (the fast
- * path: most tokens are words). `extra` rules run first.
+ * Masks one whitespace-free token. The common shapes are decided without a regex (most tokens are words, and most
+ * variables are plain numbers): a token with no digit, slash or backslash stays; one made only of digits and
+ * . , + - is a number or an address; the rest goes through the rules.
  */
 export function maskToken(tok: string, extra: readonly MaskRule[] = []): string {
-  if (extra.length === 0 && !hasDigitOrSlash(tok)) return tok;
-  let t = tok;
-  for (const r of extra) t = t.replace(r.pattern, r.replacement ?? WILDCARD);
-  if (!hasDigitOrSlash(t)) return t;
-  for (const r of builtinMaskRules) t = t.replace(r.pattern, r.replacement ?? WILDCARD);
-  return collapse(t);
+  if (extra.length > 0) {
+    const t = maskText(tok, extra);
+    return t.includes(WILDCARD) ? collapse(t) : t;
+  }
+  let digits = 0, numeric = 0, slash = false;
+  for (let i = 0; i < tok.length; i++) {
+    const c = tok.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+    else if (c === 46 || c === 44 || c === 43 || c === 45) numeric++;
+    else if (c === 47 || c === 92) { slash = true; break; }
+  }
+  if (digits === 0 && !slash) return tok;
+  if (!slash && digits + numeric === tok.length && digits > 0) {
+    // 42, -1, 3.14, 10.0.0.1, 1,024 (a trailing , or . is punctuation, not part of the number)
+    const last = tok.charCodeAt(tok.length - 1);
+    return last === 44 || last === 46 ? `${WILDCARD}${tok[tok.length - 1]}` : WILDCARD;
+  }
+  const t = tok.replace(builtin, replaceBuiltin);
+  return t.includes(WILDCARD) ? collapse(t) : t;
 }
 
 /** Splits a message into whitespace-separated tokens (any run of Unicode whitespace separates). */
@@ -83,11 +104,13 @@ export function tokenize(message: string): string[] {
   return out;
 }
 
-/** Tokenizes and masks a message, capped at `maxTokens` (the rest joins the last token, so nothing is dropped). */
-export function maskMessage(message: string, extra: readonly MaskRule[] = [], maxTokens = 256): { raw: string[]; masked: string[] } {
-  let raw = tokenize(message);
-  if (raw.length > maxTokens) raw = [...raw.slice(0, maxTokens - 1), raw.slice(maxTokens - 1).join(' ')];
-  const masked = new Array<string>(raw.length);
-  for (let i = 0; i < raw.length; i++) masked[i] = maskToken(raw[i] as string, extra);
-  return { raw, masked };
+/**
+ * Masks and tokenizes a message, capped at `maxTokens` (the rest joins the last token, so nothing is dropped).
+ * `key` is the masked tokens joined by one space: equal keys are equal masked messages.
+ */
+export function maskMessage(message: string, extra: readonly MaskRule[] = [], maxTokens = 256): { masked: string[]; key: string } {
+  let masked = tokenize(message);
+  if (masked.length > maxTokens) masked = [...masked.slice(0, maxTokens - 1), masked.slice(maxTokens - 1).join(' ')];
+  for (let i = 0; i < masked.length; i++) masked[i] = maskToken(masked[i] as string, extra);
+  return { masked, key: masked.join(' ') };
 }

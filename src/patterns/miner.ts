@@ -29,7 +29,7 @@ export const defaultMinerOptions: Readonly<MinerOptions> = Object.freeze({
   maxTokens: 256,
   examples: 3,
   maxExampleChars: 1024,
-  cacheEntries: 100_000,
+  cacheEntries: 50_000,
   maskRules: [],
 });
 
@@ -93,14 +93,20 @@ export class TemplateMiner {
 
   /** Mines one message: returns the template it now belongs to (created or generalized as needed). */
   add(service: string, message: string, timestamp = ''): Template {
-    const { masked } = maskMessage(message, this.opts.maskRules, this.opts.maxTokens);
     const svc = this.service(service);
-    const key = `${service}\u0001${masked.join('\u0002')}`;
-    let t = this.cache.get(key);
+    // Masking treats every digit alike, so messages that differ only in their digits mask alike: the cache is keyed
+    // by the message with its digits zeroed, which spares the masking of most lines.
+    // User rules may name digits, so with any configured the message itself is the key. Long messages are not cached.
+    const cacheable = message.length <= MAX_CACHED_CHARS;
+    const key = cacheable ? `${service}\u0001${this.opts.maskRules.length > 0 ? message : message.replace(DIGITS, '0')}` : '';
+    let t = cacheable ? this.cache.get(key) : undefined;
     if (!t) {
+      const { masked } = maskMessage(message, this.opts.maskRules, this.opts.maxTokens);
       t = this.match(svc, masked) ?? this.create(svc, masked);
-      if (this.cache.size >= this.opts.cacheEntries) { this.cache.clear(); this.stats.cacheClears++; }
-      this.cache.set(key, t);
+      if (cacheable) {
+        if (this.cache.size >= this.opts.cacheEntries) { this.cache.clear(); this.stats.cacheClears++; }
+        this.cache.set(key, t);
+      }
     }
     t.count++;
     if (timestamp) {
@@ -241,13 +247,26 @@ export class TemplateMiner {
   }
 }
 
-/** A message's routing key: its first token when that is a plain word, else * (variables must not split the tree). */
+const DIGITS = /[1-9]/g;
+/** Messages longer than this are mined without the cache, which keeps the cache's memory bounded (entries x this). */
+const MAX_CACHED_CHARS = 1024;
+
+const plainWord = (t: string | undefined): t is string => t !== undefined && !t.includes(WILDCARD) && !/\d/.test(t);
+
+/**
+ * A message's routing key: its first two tokens when they are plain words (no variable, no digit), else as many as
+ * are, then *. The leading words of a message tell its event apart (Failed password / Failed none); variables must
+ * not split the tree.
+ */
 function routeOf(masked: readonly string[]): string {
-  const first = masked[0];
-  return first === undefined || first.includes(WILDCARD) ? '*' : first;
+  const [a, b] = masked;
+  if (!plainWord(a)) return '*';
+  return plainWord(b) ? `${a} ${b}` : `${a} *`;
 }
 
 function routesOf(masked: readonly string[]): string[] {
   const r = routeOf(masked);
-  return r === '*' ? ['*'] : [r, '*'];
+  if (r === '*') return ['*'];
+  const first = r.slice(0, r.indexOf(' '));
+  return r.endsWith(' *') ? [r, '*'] : [r, `${first} *`, '*'];
 }

@@ -23,7 +23,7 @@ export function covers(t: string, tok: string): boolean {
 
 // A variable part starts after a key or an opening mark (user=, sessionid:, (, [, ') and ends before a closing one.
 const OPEN = new Set([...'=:([{\'"']);
-const CLOSE = new Set([...')]}\'",;:.!?']);
+const CLOSE = new Set([...')]}\'",;:.!?([{']);
 
 /**
  * The least general token covering both `a` (a template token, possibly with <*>) and `b` (a message token):
