@@ -56,7 +56,8 @@ export function compilePatterns(pipe: PatternsPipe, plan: Plan, source: Source, 
     const time = outputs.find((o) => o.name === ref.name)?.time === true;
     return `${time ? timeText(col) : col} AS ${ident(ref.name)}`;
   });
-  const sql = `WITH matched AS (${matched}), span AS (${spanSql}), g AS (${grouped})`
+  // Not materialized: the span and the groups each scan the relation, rather than buffering every matched message.
+  const sql = `WITH matched AS NOT MATERIALIZED (${matched}), span AS (${spanSql}), g AS (${grouped})`
     + ` SELECT ${select.join(', ')} FROM (SELECT ${inner} FROM g LEFT JOIN ${TEMPLATES_TABLE} AS t ON t."template_id" = g.tid) AS patterns`
     + ` ORDER BY ${order.join(', ')} LIMIT ${params.add(limit)}`;
   return { sql, columns: shown.map((ref) => ref.name) };
