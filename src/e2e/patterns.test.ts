@@ -45,15 +45,15 @@ async function ingest(records: object[]): Promise<void> {
 function simulated(prefix: string): { records: object[]; kinds: Record<string, (m: string) => boolean> } {
   const records: object[] = [];
   const add = (service: string, ts: string, message: string) => records.push({ ts, service: `${prefix}-${service}`, level: 'info', message });
-  for (let i = 0; i < 40; i++) add('auth', at(11, Math.floor(i * 1.5), (i % 2) * 30), `user u${i} logged in from 10.0.0.${i}`);
-  for (let j = 0; j < 10; j++) add('auth', at(10, j * 6), `user u${j} logged in from 10.0.1.${j}`);
-  for (let j = 0; j < 5; j++) add('auth', at(10, 30 + j), `password reset for user u${j}`);
+  for (let i = 0; i < 40; i++) add('auth', at(11, Math.floor(i * 1.5), (i % 2) * 30), `login succeeded for user id ${i} from 10.0.0.${i}`);
+  for (let j = 0; j < 10; j++) add('auth', at(10, j * 6), `login succeeded for user id ${j} from 10.0.1.${j}`);
+  for (let j = 0; j < 5; j++) add('auth', at(10, 30 + j), `password reset requested for account ${j}`);
   for (let j = 0; j < 20; j++) add('auth', at(11, 30 + j), `account locked after ${j + 3} failed attempts`);
-  for (let j = 0; j < 30; j++) add('api', at(11, 2 * j), `GET /api/items/${j} 200 in ${j + 5}ms`);
-  for (let j = 0; j < 30; j++) add('api', at(10, 2 * j), `GET /api/items/${j} 200 in ${j + 7}ms`);
+  for (let j = 0; j < 30; j++) add('api', at(11, 2 * j), `served request ${j} in ${j + 5} ms`);
+  for (let j = 0; j < 30; j++) add('api', at(10, 2 * j), `served request ${j} in ${j + 7} ms`);
   return {
     records,
-    kinds: { login: (m) => m.includes('logged in'), reset: (m) => m.startsWith('password reset'), locked: (m) => m.startsWith('account locked'), items: (m) => m.startsWith('GET /api/items') },
+    kinds: { login: (m) => m.startsWith('login succeeded'), reset: (m) => m.startsWith('password reset'), locked: (m) => m.startsWith('account locked'), items: (m) => m.startsWith('served request') },
   };
 }
 
@@ -77,11 +77,11 @@ test('the patterns API: counts, previous counts, change, new, first/last seen, e
   await flush(url);
   // Stands in for the miner, so this test does not depend on its clustering: template ids set in the store directly.
   for (const [kind, id] of Object.entries(IDS)) {
-    const prefix = { login: 'user u', reset: 'password reset', locked: 'account locked', items: 'GET /api/items' }[kind] ?? '';
+    const prefix = { login: 'login succeeded', reset: 'password reset', locked: 'account locked', items: 'served request' }[kind] ?? '';
     await engine.store.exec(`UPDATE logs SET template_id = $1 WHERE starts_with(service, 'sim-') AND starts_with(message, $2)`, [id, prefix]);
   }
   await upsertTemplates(engine.store, [
-    { templateId: IDS.login, service: 'sim-auth', template: 'user <*> logged in from <*>', firstSeen: '2026-01-01T00:00:00Z', lastSeen: at(11, 58, 30), count: 50, examples: ['user u1 logged in from 10.0.0.1'] },
+    { templateId: IDS.login, service: 'sim-auth', template: 'login succeeded for user id <*> from <*>', firstSeen: '2026-01-01T00:00:00Z', lastSeen: at(11, 58, 30), count: 50, examples: ['login succeeded for user id 1 from 10.0.0.1'] },
     { templateId: IDS.locked, service: 'sim-auth', template: 'account locked after <*> failed attempts', firstSeen: at(11, 30), lastSeen: at(11, 49), count: 20, examples: ['account locked after 3 failed attempts'] },
   ]);
 
@@ -98,7 +98,7 @@ test('the patterns API: counts, previous counts, change, new, first/last seen, e
     [40, 10, 3, false, '2026-01-01T00:00:00Z', sparkline(records, kinds.login!)]);
   assert.deepEqual([reset?.count, reset?.previous_count, reset?.change, reset?.new, reset?.first_seen, reset?.last_seen, reset?.sparkline],
     [0, 5, -1, false, '2026-01-05T10:30:00Z', '2026-01-05T10:34:00Z', [0, 0, 0, 0, 0, 0]]);
-  assert.match(String(reset?.template), /^password reset for user u\d$/, 'without a templates row a message stands for the text');
+  assert.match(String(reset?.template), /^password reset requested for account \d$/, 'without a templates row a message stands for the text');
   assert.deepEqual(reset?.examples, [reset?.template]);
 
   assert.deepEqual((await report(`service=sim-auth&from=${at(11, 0)}&to=${at(12, 0)}&sort=newest`)).templates.map((t) => t.template_id), [IDS.locked, IDS.reset, IDS.login]);
@@ -116,7 +116,7 @@ test('the patterns API: counts, previous counts, change, new, first/last seen, e
   assert.equal(q.status, 200, JSON.stringify(q.body));
   assert.equal(q.body.kind, 'patterns');
   assert.deepEqual(q.body.rows.map((row) => [row.template_id, row.template, row.count, row.sparkline]), [
-    [IDS.login, 'user <*> logged in from <*>', 40, sparkline(records, kinds.login!)],
+    [IDS.login, 'login succeeded for user id <*> from <*>', 40, sparkline(records, kinds.login!)],
     [IDS.locked, 'account locked after <*> failed attempts', 20, sparkline(records, kinds.locked!)],
   ]);
   const search = await getJson<{ rows: unknown[] }>(`${url}/api/v1/query?q=${encodeURIComponent(`template:${IDS.login}`)}&limit=1000`);
