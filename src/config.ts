@@ -13,6 +13,11 @@ export interface Config {
   query: { defaultLimit: number; maxLimit: number; maxQueryChars: number };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   demo: { linesPerSecond: number; seed: number };
+  patterns: {
+    similarity: number; maxTemplatesPerService: number; maxServices: number; maxTokens: number; examples: number;
+    maxExampleChars: number; cacheEntries: number; snapshotIntervalMs: number;
+    maskRules: { name: string; pattern: string; replacement?: string }[];
+  };
 }
 
 const int = (minimum: number, def: number) => ({ type: 'integer', minimum, default: def });
@@ -59,6 +64,22 @@ export const configSchema = {
   query: obj({ defaultLimit: int(1, 100), maxLimit: int(1, 10_000), maxQueryChars: int(16, 16_384) }),
   log: obj({ level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' } }),
   demo: obj({ linesPerSecond: int(1, 200), seed: int(0, 42) }),
+  patterns: obj({
+    similarity: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 0.7 },
+    maxTemplatesPerService: int(10, 2000),
+    maxServices: int(1, 10_000),
+    maxTokens: int(8, 256),
+    examples: { type: 'integer', minimum: 0, maximum: 20, default: 3 },
+    maxExampleChars: int(16, 1024),
+    cacheEntries: int(0, 50_000),
+    snapshotIntervalMs: int(1000, 10_000),
+    maskRules: {
+      type: 'array', default: [], maxItems: 100,
+      items: { type: 'object', additionalProperties: false, required: ['name', 'pattern'], properties: {
+        name: { type: 'string', minLength: 1, maxLength: 64 }, pattern: { type: 'string', minLength: 1, maxLength: 1000 }, replacement: { type: 'string', maxLength: 1000 },
+      } },
+    },
+  }),
   },
 };
 
@@ -141,6 +162,13 @@ function envValue(key: string, raw: string, type: unknown): unknown {
     if (raw === 'true' || raw === '1') return true;
     if (raw === 'false' || raw === '0') return false;
     throw new ConfigError(key, `environment value "${raw}" must be true or false`);
+  }
+  if (types.includes('array')) {
+    try { return JSON.parse(raw) as unknown; } catch (err) { throw new ConfigError(key, `environment value must be a JSON array: ${errorMessage(err)}`); }
+  }
+  if (types.includes('number')) {
+    if (!/^-?\d+(\.\d+)?$/.test(raw.trim())) throw new ConfigError(key, `environment value "${raw}" must be a number`);
+    return Number(raw);
   }
   if (types.includes('integer')) {
     if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(key, `environment value "${raw}" must be an integer`);

@@ -16,6 +16,8 @@ export interface Metrics {
   readonly segmentsLoaded: Counter;
   readonly loadErrors: Counter;
   readonly walCorrupt: Counter;
+  readonly templates: Gauge;
+  readonly templateEvictions: Counter;
 }
 
 export function createMetrics(): Metrics {
@@ -40,5 +42,7 @@ export function createMetrics(): Metrics {
     segmentsLoaded: new Counter({ name: 'logsift_wal_segments_loaded_total', help: 'WAL segments loaded into the store.', ...r }),
     loadErrors: new Counter({ name: 'logsift_wal_load_errors_total', help: 'Failed attempts to load a WAL segment into the store (retried).', ...r }),
     walCorrupt: new Counter({ name: 'logsift_wal_corrupt_lines_total', help: 'WAL lines the store could not read, moved to the dead-letter store as wal_corrupt.', ...r }),
+    templates: new Gauge({ name: 'logsift_templates', help: 'Message templates the miner holds, over all services.', ...r }),
+    templateEvictions: new Counter({ name: 'logsift_template_evictions_total', help: 'Templates evicted because a service reached patterns.maxTemplatesPerService or the miner reached patterns.maxServices.', ...r }),
   };
 }

@@ -14,6 +14,8 @@ import { WritePath, type WriteResult } from './store/write-path.js';
 import { applyRetention, listParts, recoverSeal, relationSql, sealClosedDays, type PartFile } from './store/partitions.js';
 import { rejectReasons } from './normalize/reasons.js';
 import { listDeadLetters, markReplay, type DeadLetterFilter } from './store/dead-letters.js';
+import { PatternStage } from './patterns/stage.js';
+import { patternsOptions } from './patterns/options.js';
 
 export interface IngestSummary extends WriteResult { skipped: number; reasons: Record<string, number> }
 
@@ -33,6 +35,7 @@ export class Engine {
     readonly writePath: WritePath,
     readonly intake: Intake,
     readonly pool: IntakePool,
+    readonly patterns: PatternStage,
     /** Injected clock: tests pass a fixed one. */
     readonly now: () => Date,
   ) {}
@@ -46,12 +49,17 @@ export class Engine {
     const store = await LogStore.open(dataDir, { ...config.store, maxWalLineBytes });
     await recoverSeal(store);
     const { wal, existing, corrupt, repair } = await Wal.open(join(dataDir, 'wal'), config.wal);
+    const patterns = await PatternStage.open(store, patternsOptions(config.patterns), log, {
+      evicted: (n) => metrics.templateEvictions.inc(n), templates: (n) => metrics.templates.set(n),
+    });
     const writePath = new WritePath(wal, store, metrics, log, { flushIntervalMs: config.wal.flushIntervalMs, idleFlushMs: config.wal.idleFlushMs, maxPendingBytes: config.server.maxPendingBytes, maxDeadLetterBytes: config.normalize.maxDeadLetterBytes }, { segments: existing });
     checkNormalizeOptions(config.normalize);
     const window = { maxAgeSeconds: config.store.retentionDays * 86_400, maxFutureSeconds: config.normalize.maxFutureSeconds };
     const intake = new Intake(config.normalize, schemaValidators().log, window);
     const pool = new IntakePool({ normalize: config.normalize, maxDeadLetterBytes: config.normalize.maxDeadLetterBytes, window }, config.server.ingestWorkers);
-    const engine = new Engine(config, log, metrics, store, writePath, intake, pool, opts.now ?? (() => new Date()));
+    // Template ids are stamped in the same synchronous step as LSNs, so mining follows WAL order exactly.
+    writePath.beforeStamp = (batch) => patterns.stamp(batch);
+    const engine = new Engine(config, log, metrics, store, writePath, intake, pool, patterns, opts.now ?? (() => new Date()));
     if (existing.length > 0) log.info({ segments: existing.length, appliedLsn: store.appliedLsn }, 'replaying write-ahead log');
     if (corrupt.length > 0) {
       log.warn({ lines: corrupt.length }, 'write-ahead log held unreadable lines; they are moved to the dead-letter store');
@@ -62,6 +70,9 @@ export class Engine {
     await repair();
     await writePath.flush();
     engine.parts = await listParts(join(dataDir, 'parts'));
+    // Records stored after the miner's last save (a crash) are mined again, in LSN order, before any new one.
+    await patterns.catchUp(relationSql(engine.parts), writePath.lastLsn);
+    patterns.start(() => writePath.lastLsn);
     writePath.start();
     engine.maintenanceTimer = setInterval(() => { void engine.maintain().catch((err) => log.error({ err }, 'maintenance failed')); }, config.store.maintenanceIntervalMs);
     engine.maintenanceTimer.unref();
@@ -184,6 +195,7 @@ export class Engine {
     if (this.maintenanceTimer) clearInterval(this.maintenanceTimer);
     await this.pool.close();
     await this.writePath.close();
+    await this.patterns.close(this.writePath.lastLsn).catch((err) => this.log.error({ err }, 'cannot save the template miner state at close; it catches up from the store at the next start'));
     await this.store.close();
   }
 }

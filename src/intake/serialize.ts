@@ -14,20 +14,27 @@ export interface SerializedBatch {
   rejected: number;
   skipped: number;
   reasons: Record<string, number>;
+  /** Per record line (the first `accepted` slots), what the template miner reads: service, message, timestamp. */
+  mine: { services: string[]; messages: string[]; timestamps: string[] };
 }
 
 export const LSN_WIDTH = 15;
 export const ID_WIDTH = 11;
+/** Template ids are 16 hex digits, stamped by the miner on the main thread (so ids follow WAL order). */
+export const TEMPLATE_ID_WIDTH = 16;
 const LSN_PAD = ' '.repeat(LSN_WIDTH);
 const ID_PAD = '0'.repeat(ID_WIDTH);
 // Record lines carry no id: the store derives it from the LSN (base 36, 11 digits), so it is never parsed or stamped.
-const REC_HEAD = `{"k":"r","lsn":${LSN_PAD}`;
+const TEMPLATE_KEY = ',"template_id":"';
+const REC_HEAD = `{"k":"r","lsn":${LSN_PAD}${TEMPLATE_KEY}${'0'.repeat(TEMPLATE_ID_WIDTH)}"`;
 const DL_HEAD = `{"k":"d","lsn":${LSN_PAD},"id":"dl-${ID_PAD}"`;
 /** Where the slot starts within a line: after `{"k":"r","lsn":`. */
 const SLOT_AT = '{"k":"r","lsn":'.length;
 const KIND_BEFORE_SLOT = SLOT_AT - '{"k":"'.length;
 /** Distance from the LSN slot to the id slot, per kind. */
 const ID_AFTER_DL_SLOT = LSN_WIDTH + ',"id":"dl-'.length;
+/** Distance from a record's LSN slot to its template-id slot. */
+const TEMPLATE_AFTER_SLOT = LSN_WIDTH + TEMPLATE_KEY.length;
 
 class Out {
   buf: Buffer;
@@ -58,6 +65,7 @@ export function serializeBatch(r: IntakeResult, source: string, receivedAt: Date
   // opening brace turned into a comma. This is the hot path: one memcpy and one string write per line.
   const recHead = Buffer.from(REC_HEAD + tail, 'utf8');
   const jsons = r.jsons && r.jsons.length === r.records.length ? r.jsons : r.records.map((x) => JSON.stringify(x));
+  const mine = { services: r.records.map((x) => x.service), messages: r.records.map((x) => x.message), timestamps: r.records.map((x) => x.timestamp) };
   for (const json of jsons) {
     slots.push(out.pos + SLOT_AT);
     out.copy(recHead);
@@ -79,7 +87,7 @@ export function serializeBatch(r: IntakeResult, source: string, receivedAt: Date
     const hint = serviceHint ? `,"service_hint":${JSON.stringify(serviceHint.toWellFormed())}` : '';
     out.put(`${tail},"reason":${JSON.stringify(d.reason)},"error":${JSON.stringify(error)}${hint},"original_bytes":${d.raw.length},"raw_b64":"${raw.toString('base64')}"}\n`);
   }
-  return { buf: out.buf.subarray(0, out.pos), slots, accepted: r.records.length, rejected: r.deadLetters.length, skipped: r.skipped, reasons };
+  return { buf: out.buf.subarray(0, out.pos), slots, accepted: r.records.length, rejected: r.deadLetters.length, skipped: r.skipped, reasons, mine };
 }
 
 /** Writes LSNs base, base+1, ... and their ids into the slots; returns the last LSN used. */
@@ -93,6 +101,16 @@ export function stampLsns(b: SerializedBatch, base: number): number {
     lsn++;
   }
   return lsn - 1;
+}
+
+/** Writes each record's template id into its slot; `ids[i]` belongs to record line i (the first `accepted` slots). */
+export function stampTemplateIds(b: SerializedBatch, ids: readonly string[]): void {
+  if (ids.length !== b.accepted) throw new Error(`BUG: ${ids.length} template ids for ${b.accepted} records`);
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i] as string;
+    if (id.length !== TEMPLATE_ID_WIDTH) throw new Error(`BUG: template id ${id} is not ${TEMPLATE_ID_WIDTH} characters`);
+    b.buf.write(id, (b.slots[i] as number) + TEMPLATE_AFTER_SLOT, 'latin1');
+  }
 }
 
 export const idOf = (lsn: number) => lsn.toString(36).padStart(ID_WIDTH, '0');

@@ -69,8 +69,7 @@ export interface MinerSnapshot {
   seq: number;
   use: number;
   stats: Pick<MinerStats, 'evicted' | 'servicesDropped' | 'cacheClears'>;
-  templates: Omit<Template, never>[];
-  cache: [string, string][];
+  templates: Template[];
 }
 
 /**
@@ -94,20 +93,7 @@ export class TemplateMiner {
   /** Mines one message: returns the template it now belongs to (created or generalized as needed). */
   add(service: string, message: string, timestamp = ''): Template {
     const svc = this.service(service);
-    // Masking treats every digit alike, so messages that differ only in their digits mask alike: the cache is keyed
-    // by the message with its digits zeroed, which spares the masking of most lines.
-    // User rules may name digits, so with any configured the message itself is the key. Long messages are not cached.
-    const cacheable = message.length <= MAX_CACHED_CHARS;
-    const key = cacheable ? `${service}\u0001${this.opts.maskRules.length > 0 ? message : message.replace(DIGITS, '0')}` : '';
-    let t = cacheable ? this.cache.get(key) : undefined;
-    if (!t) {
-      const { masked } = maskMessage(message, this.opts.maskRules, this.opts.maxTokens);
-      t = this.match(svc, masked) ?? this.create(svc, masked);
-      if (cacheable) {
-        if (this.cache.size >= this.opts.cacheEntries) { this.cache.clear(); this.stats.cacheClears++; }
-        this.cache.set(key, t);
-      }
-    }
+    const t = this.lookup(svc, service, message);
     t.count++;
     if (timestamp) {
       if (!t.firstSeen || timestamp < t.firstSeen) t.firstSeen = timestamp;
@@ -118,10 +104,39 @@ export class TemplateMiner {
     return t;
   }
 
+  /**
+   * The template for a message, through the cache when it can. Masking treats every digit alike, so when a masked
+   * message keeps no digit of its own (all are inside variables), every message with the same digit-zeroed text masks
+   * to the same tokens: such entries are keyed digit-blind, which spares the masking of most lines. Otherwise (a
+   * digit in a kept token, such as user1) and whenever user rules are set (they may name digits), the key is the text.
+   */
+  private lookup(svc: ServiceState, service: string, message: string): Template {
+    const cacheable = message.length <= MAX_CACHED_CHARS && this.opts.cacheEntries > 0;
+    const blind = cacheable && this.opts.maskRules.length === 0 ? `${service}\u0001${message.replace(DIGITS, '0')}` : undefined;
+    let t = blind !== undefined ? this.cache.get(blind) : undefined;
+    if (t) return t;
+    const exact = cacheable ? `${service}\u0002${message}` : undefined;
+    t = exact !== undefined ? this.cache.get(exact) : undefined;
+    if (t) return t;
+    const { masked, key } = maskMessage(message, this.opts.maskRules, this.opts.maxTokens);
+    t = this.match(svc, masked) ?? this.create(svc, masked);
+    const cacheKey = blind !== undefined && !/\d/.test(key) ? blind : exact;
+    if (cacheKey !== undefined) {
+      if (this.cache.size >= this.opts.cacheEntries) { this.cache.clear(); this.stats.cacheClears++; }
+      this.cache.set(cacheKey, t);
+    }
+    return t;
+  }
+
   get(id: string): Template | undefined { return this.byId.get(id); }
 
   /** Every template, in creation order. */
   all(): Template[] { return [...this.byId.values()].sort((a, b) => a.seq - b.seq); }
+
+  /** Marks templates as changed again (a save that failed). */
+  markDirty(list: readonly Template[]): void {
+    for (const t of list) if (this.byId.get(t.id) === t) this.dirty.add(t);
+  }
 
   /** Templates changed since the last call (for persisting only what moved). */
   takeDirty(): Template[] {
@@ -226,8 +241,9 @@ export class TemplateMiner {
     return {
       version: 1, seq: this.seq, use: this.use,
       stats: { evicted: this.stats.evicted, servicesDropped: this.stats.servicesDropped, cacheClears: this.stats.cacheClears },
+      // The cache is not saved (it can hold tens of MB): after a restore, a message that would have hit it is matched
+      // afresh, which finds the same template unless a closer one was created since.
       templates: this.all().map((t) => ({ ...t, tokens: [...t.tokens], examples: [...t.examples] })),
-      cache: [...this.cache].map(([k, t]) => [k, t.id]),
     };
   }
 
@@ -241,7 +257,6 @@ export class TemplateMiner {
       const svc = m.service(t.service);
       m.file(svc, { ...t, tokens: [...t.tokens], examples: [...t.examples] });
     }
-    for (const [k, id] of snap.cache) { const t = m.byId.get(id); if (t) m.cache.set(k, t); }
     m.use = snap.use;
     return m;
   }

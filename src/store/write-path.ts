@@ -34,6 +34,11 @@ export class WritePath {
   private timer: NodeJS.Timeout | undefined;
   private loading: Promise<void> | undefined;
   private lastLoadError: string | undefined;
+  /**
+   * Called with each batch just before its LSNs are stamped, in the same synchronous step, so whatever it computes
+   * (template ids) follows LSN order exactly. It must not await and may only write into the batch's own slots.
+   */
+  beforeStamp: ((batch: SerializedBatch) => void) | undefined;
   /** Called after each segment is committed to the store, with the LSN range now visible (for detectors and tail). */
   onLoaded: ((lastLsn: number) => void) | undefined;
 
@@ -52,6 +57,7 @@ export class WritePath {
 
   /** Stamps LSNs into a serialized batch and appends it; resolves after the group commit that made it durable. */
   async append(batch: SerializedBatch, source: string): Promise<WriteResult> {
+    this.beforeStamp?.(batch);
     const firstLsn = this.nextLsn;
     // Stamping and appending happen in one synchronous step, so WAL order is LSN order.
     const lastLsn = batch.slots.length > 0 ? stampLsns(batch, firstLsn) : firstLsn - 1;
@@ -62,6 +68,9 @@ export class WritePath {
     for (const [reason, n] of Object.entries(batch.reasons)) this.metrics.rejected.inc({ source, reason }, n);
     return { accepted: batch.accepted, rejected: batch.rejected, firstLsn, lastLsn };
   }
+
+  /** The last LSN handed out (records and dead letters up to it have passed `beforeStamp`). */
+  get lastLsn(): number { return this.nextLsn - 1; }
 
   /** Serializes and appends records and dead letters built on the main thread (replay, recovery). */
   write(records: readonly LogRecordInput[], deadLetters: readonly DeadLetter[], source: string, receivedAt: Date, serviceHint?: string): Promise<WriteResult> {
