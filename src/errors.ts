@@ -13,6 +13,7 @@ export const errorCodes = {
   http_overloaded: 'the server is over its ingest limit; retry later',
   http_unauthorized: 'an API key is required',
   http_not_found: 'no such resource',
+  io_failed: 'a file the command was given could not be read or written',
   internal: 'an unexpected internal error',
 } as const;
 

@@ -7,6 +7,7 @@ import { registerQuery } from './query.js';
 import { registerDlq } from './dlq.js';
 import { registerExport } from './export.js';
 import { registerStatus } from './status.js';
+import { registerMine } from './mine.js';
 
 const program = new Command();
 program.name('logsift').description('log analytics and monitoring engine: collect, normalize, store, find problems, alert').version('0.1.0');
@@ -16,6 +17,7 @@ registerQuery(program);
 registerDlq(program);
 registerExport(program);
 registerStatus(program);
+registerMine(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`logsift: ${err instanceof LogsiftError || err instanceof Error ? err.message : String(err)}\n`);

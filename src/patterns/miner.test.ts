@@ -1,0 +1,79 @@
+// The miner: grouping, determinism, restore, bounded memory.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TemplateMiner, templateText } from './miner.js';
+
+test('messages of one event share a template whose variables are <*>', () => {
+  const m = new TemplateMiner();
+  const a = m.add('sshd', 'Failed password for invalid user admin from 10.0.0.1 port 4242 ssh2');
+  const b = m.add('sshd', 'Failed password for invalid user oracle from 10.0.0.9 port 5151 ssh2');
+  const c = m.add('sshd', 'Accepted password for root from 10.0.0.2 port 22 ssh2');
+  assert.equal(a.id, b.id);
+  assert.notEqual(a.id, c.id);
+  assert.equal(templateText(a), 'Failed password for invalid user <*> from <*> port <*> ssh2');
+  assert.match(a.id, /^[0-9a-f]{16}$/);
+});
+
+test('the leading words tell events apart (no over-merging of a one-word difference at the start)', () => {
+  const m = new TemplateMiner();
+  const a = m.add('s', 'Failed password for root from 1.2.3.4 port 22 ssh2');
+  const b = m.add('s', 'Failed none for root from 1.2.3.4 port 22 ssh2');
+  assert.notEqual(a.id, b.id);
+});
+
+test('services have separate templates', () => {
+  const m = new TemplateMiner();
+  assert.notEqual(m.add('a', 'disk full on /dev/sda1').id, m.add('b', 'disk full on /dev/sda1').id);
+});
+
+test('a kept token with a digit (user1) is still generalized when it varies', () => {
+  const m = new TemplateMiner();
+  for (let i = 1; i <= 5; i++) m.add('s', `session closed for user${i} after 30s`);
+  const t = m.add('s', 'session closed for user9 after 31s');
+  assert.equal(templateText(t), 'session closed for <*> after <*>');
+});
+
+test('the same input gives the same ids and templates (deterministic), and first/last seen follow timestamps', () => {
+  const lines = Array.from({ length: 500 }, (_, i) => `job ${i % 7 === 0 ? 'failed' : 'done'} id=${i} in ${i * 3}ms on node-${i % 5}`);
+  const run = () => { const m = new TemplateMiner(); return lines.map((l, i) => m.add('svc', l, `2026-01-01T00:00:${String(i % 60).padStart(2, '0')}Z`).id); };
+  assert.deepEqual(run(), run());
+  const m = new TemplateMiner();
+  m.add('svc', 'x happened 1', '2026-01-01T00:00:05Z');
+  const t = m.add('svc', 'x happened 2', '2026-01-01T00:00:01Z');
+  assert.equal(t.firstSeen, '2026-01-01T00:00:01Z');
+  assert.equal(t.lastSeen, '2026-01-01T00:00:05Z');
+  assert.deepEqual(t.examples, ['x happened 1', 'x happened 2']);
+});
+
+test('a restored miner continues exactly as the original would', () => {
+  const msgs = Array.from({ length: 400 }, (_, i) => `${['open', 'close', 'read', 'write'][i % 4]} file f${i}.txt by user u${i % 13} took ${i}ms`);
+  const whole = new TemplateMiner();
+  const idsWhole = msgs.map((x) => whole.add('fs', x).id);
+  const first = new TemplateMiner();
+  const idsA = msgs.slice(0, 200).map((x) => first.add('fs', x).id);
+  const restored = TemplateMiner.restore(JSON.parse(JSON.stringify(first.snapshot())));
+  const idsB = msgs.slice(200).map((x) => restored.add('fs', x).id);
+  assert.deepEqual([...idsA, ...idsB], idsWhole);
+  assert.deepEqual(restored.all().map(templateText), whole.all().map(templateText));
+});
+
+test('memory stays bounded: an endless stream of new messages keeps the template cap and counts evictions', () => {
+  const m = new TemplateMiner({ maxTemplatesPerService: 100, cacheEntries: 1000 });
+  const words = (i: number) => Array.from({ length: 6 }, (_, k) => String.fromCharCode(97 + ((i * 7 + k * 13) % 26)) + String.fromCharCode(97 + ((i >> (k % 5)) % 26)));
+  for (let i = 0; i < 20_000; i++) {
+    m.add('noisy', `${words(i).join(' ')} event`);
+    assert.ok(m.stats.templates <= 101, `templates ${m.stats.templates} over the cap at message ${i}`);
+  }
+  assert.ok(m.stats.evicted > 0);
+  assert.ok(m.all().length <= 101);
+});
+
+test('the service cap drops the least recently seen service', () => {
+  const m = new TemplateMiner({ maxServices: 3 });
+  for (const s of ['a', 'b', 'c']) m.add(s, 'hello world');
+  m.add('a', 'hello world');
+  m.add('d', 'hello world');
+  assert.equal(m.stats.services, 3);
+  assert.equal(m.stats.servicesDropped, 1);
+  assert.deepEqual([...new Set(m.all().map((t) => t.service))].sort(), ['a', 'c', 'd']);
+});
