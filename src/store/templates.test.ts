@@ -28,7 +28,7 @@ test('templates are created idempotently, upserted and read back with nanosecond
   const all = await readTemplates(store);
   assert.deepEqual(all.map((t) => t.templateId), [id(2), id(1)], 'most frequent first');
   assert.equal(all[0]?.template, hostile);
-  assert.deepEqual(all[0]?.examples, [hostile, 'b', 'c'], 'at most three examples');
+  assert.deepEqual(all[0]?.examples, [hostile, 'b', 'c', 'd'], 'examples as the miner gives them');
   assert.equal(all[1]?.firstSeen, '2024-01-01T00:00:00.123456789Z');
   assert.equal(all[1]?.lastSeen, '2024-01-02T00:00:00Z');
   assert.deepEqual((await readTemplates(store, 'svc1')).map((t) => t.templateId), [id(1)]);

@@ -6,9 +6,6 @@ import type { LogStore, Row } from './log-store.js';
 /** The table's name: a fixed identifier that query/ joins on, never user input. */
 export const TEMPLATES_TABLE = 'templates';
 
-/** At most this many examples are kept per template (the miner keeps three); extra ones are dropped on upsert. */
-export const MAX_TEMPLATE_EXAMPLES = 3;
-
 export const TEMPLATES_DDL = `CREATE TABLE IF NOT EXISTS ${TEMPLATES_TABLE} (template_id VARCHAR PRIMARY KEY, service VARCHAR, template VARCHAR,
   first_seen TIMESTAMP_NS, last_seen TIMESTAMP_NS, count BIGINT, examples VARCHAR[])`;
 
@@ -28,6 +25,7 @@ export interface TemplateRow {
   lastSeen: string;
   /** Records the miner has matched to this template, in total. */
   count: number;
+  /** A few matching messages, as the miner keeps them (patterns.examples, each cut at patterns.maxExampleChars). */
   examples: string[];
 }
 
@@ -82,7 +80,7 @@ async function stage(c: DuckDBConnection, rows: Iterable<TemplateRow>): Promise<
       appender.appendVarchar(r.firstSeen);
       appender.appendVarchar(r.lastSeen);
       appender.appendBigInt(BigInt(r.count));
-      appender.appendVarchar(JSON.stringify(r.examples.slice(0, MAX_TEMPLATE_EXAMPLES)));
+      appender.appendVarchar(JSON.stringify(r.examples));
       appender.endRow();
     }
     appender.flushSync();
