@@ -81,13 +81,16 @@ if (target > 0) {
   }
   if (values.show !== '0') for (let k = 0; k < 5; k++) console.log('sample:', input[base.length + k * 2003]?.message);
   const runs: number[] = [];
+  let hitRate = 0;
   for (let r = 0; r < Number(values.runs); r++) {
     const m = new TemplateMiner();
     const t0 = performance.now();
     for (const x of input) m.add(x.service, x.message);
     runs.push(input.length / ((performance.now() - t0) / 1000));
+    hitRate = m.stats.cacheHits / input.length;
+    if (r === 0) console.log(JSON.stringify(m.stats));
   }
   runs.sort((a, b) => a - b);
   const median = runs[Math.floor(runs.length / 2)] ?? 0;
-  console.log(JSON.stringify({ throughput: { lines: input.length, runs: runs.map(Math.round), medianLinesPerSecond: Math.round(median), thread: 'main, one core' } }));
+  console.log(JSON.stringify({ throughput: { lines: input.length, runs: runs.map(Math.round), medianLinesPerSecond: Math.round(median), cacheHitRate: Number(hitRate.toFixed(3)), thread: 'main, one core' } }));
 }

@@ -1,6 +1,6 @@
 // The online template miner: a Drain-style tree per service (token count, then first token) with bounded state.
 import { createHash } from 'node:crypto';
-import { WILDCARD, maskMessage, type MaskRule } from './mask.js';
+import { WILDCARD, maskMessage, tokenize, type MaskRule } from './mask.js';
 import { covers, generalize } from './token-match.js';
 
 export interface MinerOptions {
@@ -60,9 +60,15 @@ function templateId(service: string, masked: readonly string[], taken: (id: stri
   }
 }
 
-interface ServiceState { name: string; byRoute: Map<string, Template[]>; count: number; lastUse: number }
+/**
+ * A cache entry: the template, and the tokens the message kept verbatim although they hold a digit (ssh2, user1),
+ * with their positions: a message with the same shape reuses the entry only when those tokens are the same.
+ */
+interface CacheEntry { t: Template; at: number[] | undefined; toks: string[] | undefined }
 
-export interface MinerStats { services: number; templates: number; evicted: number; servicesDropped: number; cacheClears: number }
+interface ServiceState { name: string; byRoute: Map<string, Template[]>; count: number; lastUse: number; cache: Map<string, CacheEntry> }
+
+export interface MinerStats { services: number; templates: number; evicted: number; servicesDropped: number; cacheClears: number; cacheHits: number; cacheMisses: number }
 
 export interface MinerSnapshot {
   version: 1;
@@ -79,11 +85,11 @@ export interface MinerSnapshot {
 export class TemplateMiner {
   private readonly services = new Map<string, ServiceState>();
   private readonly byId = new Map<string, Template>();
-  private readonly cache = new Map<string, Template>();
+  private cacheSize = 0;
   private readonly dirty = new Set<Template>();
   private seq = 0;
   private use = 0;
-  readonly stats: MinerStats = { services: 0, templates: 0, evicted: 0, servicesDropped: 0, cacheClears: 0 };
+  readonly stats: MinerStats = { services: 0, templates: 0, evicted: 0, servicesDropped: 0, cacheClears: 0, cacheHits: 0, cacheMisses: 0 };
   readonly opts: MinerOptions;
 
   constructor(opts: Partial<MinerOptions> = {}) {
@@ -93,7 +99,7 @@ export class TemplateMiner {
   /** Mines one message: returns the template it now belongs to (created or generalized as needed). */
   add(service: string, message: string, timestamp = ''): Template {
     const svc = this.service(service);
-    const t = this.lookup(svc, service, message);
+    const t = this.lookup(svc, message);
     t.count++;
     if (timestamp) {
       if (!t.firstSeen || timestamp < t.firstSeen) t.firstSeen = timestamp;
@@ -105,27 +111,36 @@ export class TemplateMiner {
   }
 
   /**
-   * The template for a message, through the cache when it can. Masking treats every digit alike, so when a masked
-   * message keeps no digit of its own (all are inside variables), every message with the same digit-zeroed text masks
-   * to the same tokens: such entries are keyed digit-blind, which spares the masking of most lines. Otherwise (a
-   * digit in a kept token, such as user1) and whenever user rules are set (they may name digits), the key is the text.
+   * The template for a message, through the cache when it can. The cache is keyed by the message's shape: every run
+   * of letters and digits that holds a digit becomes 0, so messages that differ only in numbers, ids, hashes and
+   * addresses share an entry and skip masking. Tokens the masking kept although they hold a digit (ssh2, user1) are
+   * checked verbatim before an entry is reused. With user rules set (they may name any text) the message is the key.
    */
-  private lookup(svc: ServiceState, service: string, message: string): Template {
+  private lookup(svc: ServiceState, message: string): Template {
     const cacheable = message.length <= MAX_CACHED_CHARS && this.opts.cacheEntries > 0;
-    const blind = cacheable && this.opts.maskRules.length === 0 ? `${service}\u0001${message.replace(DIGITS, '0')}` : undefined;
-    let t = blind !== undefined ? this.cache.get(blind) : undefined;
-    if (t) return t;
-    const exact = cacheable ? `${service}\u0002${message}` : undefined;
-    t = exact !== undefined ? this.cache.get(exact) : undefined;
-    if (t) return t;
-    const { masked, key } = maskMessage(message, this.opts.maskRules, this.opts.maxTokens);
-    t = this.match(svc, masked) ?? this.create(svc, masked);
-    const cacheKey = blind !== undefined && !/\d/.test(key) ? blind : exact;
-    if (cacheKey !== undefined) {
-      if (this.cache.size >= this.opts.cacheEntries) { this.cache.clear(); this.stats.cacheClears++; }
-      this.cache.set(cacheKey, t);
+    const key = !cacheable ? '' : this.opts.maskRules.length > 0 ? message : shapeOf(message);
+    const hit = cacheable ? svc.cache.get(key) : undefined;
+    if (hit && (hit.at === undefined || keptTokensMatch(message, hit))) { this.stats.cacheHits++; return hit.t; }
+    this.stats.cacheMisses++;
+    const { masked } = maskMessage(message, this.opts.maskRules, this.opts.maxTokens);
+    const t = this.match(svc, masked) ?? this.create(svc, masked);
+    if (cacheable && masked.length < this.opts.maxTokens) {
+      let at: number[] | undefined, toks: string[] | undefined;
+      for (let i = 0; i < masked.length; i++) {
+        const m = masked[i] as string;
+        if (HAS_DIGIT.test(m)) { (at ??= []).push(i); (toks ??= []).push(m); }
+      }
+      if (this.cacheSize >= this.opts.cacheEntries) this.clearCache();
+      if (!svc.cache.has(key)) this.cacheSize++;
+      svc.cache.set(key, { t, at, toks });
     }
     return t;
+  }
+
+  private clearCache(): void {
+    for (const s of this.services.values()) s.cache.clear();
+    this.cacheSize = 0;
+    this.stats.cacheClears++;
   }
 
   get(id: string): Template | undefined { return this.byId.get(id); }
@@ -149,7 +164,7 @@ export class TemplateMiner {
     let s = this.services.get(name);
     if (!s) {
       if (this.services.size >= this.opts.maxServices) this.dropLeastRecentService();
-      s = { name, byRoute: new Map(), count: 0, lastUse: 0 };
+      s = { name, byRoute: new Map(), count: 0, lastUse: 0, cache: new Map() };
       this.services.set(name, s);
       this.stats.services = this.services.size;
     }
@@ -219,8 +234,7 @@ export class TemplateMiner {
     svc.count -= gone.size;
     this.stats.evicted += gone.size;
     this.stats.templates = this.byId.size;
-    this.cache.clear();
-    this.stats.cacheClears++;
+    this.clearCache();
   }
 
   private dropLeastRecentService(): void {
@@ -228,12 +242,11 @@ export class TemplateMiner {
     for (const s of this.services.values()) if (!victim || s.lastUse < victim.lastUse) victim = s;
     if (!victim) return;
     for (const list of victim.byRoute.values()) for (const t of list) { this.byId.delete(t.id); this.dirty.delete(t); }
+    this.cacheSize -= victim.cache.size;
     this.services.delete(victim.name);
     this.stats.servicesDropped++;
     this.stats.services = this.services.size;
     this.stats.templates = this.byId.size;
-    this.cache.clear();
-    this.stats.cacheClears++;
   }
 
   /** The whole state, JSON-serializable; `restore` gives a miner that continues exactly where this one is. */
@@ -262,7 +275,34 @@ export class TemplateMiner {
   }
 }
 
-const DIGITS = /[1-9]/g;
+/** The message with every run of ASCII letters and digits that holds a digit replaced by 0 (one pass, no regex). */
+export function shapeOf(s: string): string {
+  let out = '', last = 0, i = 0;
+  const n = s.length;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {
+      let j = i, digit = false;
+      for (; j < n; j++) {
+        const d = s.charCodeAt(j);
+        if (d >= 48 && d <= 57) digit = true;
+        else if (!((d >= 65 && d <= 90) || (d >= 97 && d <= 122))) break;
+      }
+      if (digit) { out += `${s.slice(last, i)}0`; last = j; }
+      i = j;
+    } else i++;
+  }
+  return last === 0 ? s : out + s.slice(last);
+}
+const HAS_DIGIT = /[0-9]/;
+
+/** True when the message's tokens at the entry's positions are the ones the entry kept verbatim. */
+function keptTokensMatch(message: string, e: CacheEntry): boolean {
+  const raw = tokenize(message);
+  const at = e.at as number[], toks = e.toks as string[];
+  for (let i = 0; i < at.length; i++) if (raw[at[i] as number] !== toks[i]) return false;
+  return true;
+}
 /** Messages longer than this are mined without the cache, which keeps the cache's memory bounded (entries x this). */
 const MAX_CACHED_CHARS = 1024;
 
