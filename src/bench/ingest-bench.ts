@@ -33,7 +33,9 @@ async function main(): Promise<void> {
   const store: Record<string, number> = { sealAfterHours: 1, ...(process.env.BENCH_DUCKDB_THREADS ? { threads: Number(process.env.BENCH_DUCKDB_THREADS) } : {}) };
   // Durability on: fsync before every acknowledgement (the default).
   writeFileSync(cfgPath, stringify({ dataDir, log: { level: 'warn' }, wal: { fsync: true, ...(process.env.BENCH_FLUSH_MS ? { flushIntervalMs: Number(process.env.BENCH_FLUSH_MS) } : {}) }, server, store }));
-  const child = spawn(process.execPath, [bin, 'serve', '--config', cfgPath, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOGSIFT_LOG_LEVEL: 'info' } });
+  // BENCH_NODE_ARGS (e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof') are passed to the server's node, for profiling.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, bin, 'serve', '--config', cfgPath, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOGSIFT_LOG_LEVEL: 'info' } });
   let out = '';
   const url = await new Promise<string>((res, rej) => {
     child.stdout?.on('data', (d: Buffer) => { out += d.toString(); const m = /"address":"(http:\/\/[^"]+)"/.exec(out); if (m?.[1]) res(m[1]); });

@@ -96,8 +96,17 @@ export function maskToken(tok: string, extra: readonly MaskRule[] = []): string 
   return t.includes(WILDCARD) ? collapse(t) : t;
 }
 
+/** Whitespace other than a plain space (tab, newline, no-break space ...). */
+const OTHER_SPACE = /[^\S ]/;
+
 /** Splits a message into whitespace-separated tokens (any run of Unicode whitespace separates). */
 export function tokenize(message: string): string[] {
+  if (message.length === 0) return [];
+  // Most messages separate words by single spaces: String.split(' ') is several times faster than a regex split.
+  if (!OTHER_SPACE.test(message)) {
+    const parts = message.split(' ');
+    return message.includes('  ') || message.charCodeAt(0) === 32 || message.charCodeAt(message.length - 1) === 32 ? parts.filter((p) => p !== '') : parts;
+  }
   const out = message.split(/\s+/);
   if (out.length > 0 && out[0] === '') out.shift();
   if (out.length > 0 && out[out.length - 1] === '') out.pop();
