@@ -50,17 +50,22 @@ for (const r of rows) console.log(`${r.system.padEnd(11)} ${f(r.ga)}    ${f(r.pa
 console.log(`${'mean'.padEnd(11)} ${f(mean('ga'))}    ${f(mean('pa'))}    ${f(mean('gaRaw'))}    ${f(mean('paRaw'))}`);
 
 // Throughput: the eight systems' messages replicated with fresh variable values in every copy: the parts the ground
-// truth marks as variables get new digits, and new letters when they are plain words or ids (user names, block ids).
+// truth marks as variables get new values of the same kind: a word (no digit: a user name) gets new letters, a hex
+// value (a hash, a UUID) new hex digits, anything else (ids, numbers, addresses) new digits, so ids keep their prefix
+// (blk_, attempt_) as real ones do.
 let seed = 12345;
 const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
-const freshChars = (v: string, letters: boolean) => v.replace(/[0-9]|[a-z]|[A-Z]/g, (c) =>
-  c <= '9' ? String(rnd(10)) : !letters ? c : String.fromCharCode((c <= 'Z' ? 65 : 97) + rnd(26)));
+const HEX = '0123456789abcdef';
+const freshChars = (v: string, kind: 'word' | 'hex' | 'digits') => v.replace(/[0-9]|[a-z]|[A-Z]/g, (c) =>
+  kind === 'hex' && /[0-9a-f]/.test(c) ? (HEX[rnd(16)] as string)
+    : c <= '9' ? String(rnd(10)) : kind !== 'word' ? c : String.fromCharCode((c <= 'Z' ? 65 : 97) + rnd(26)));
+const kindOf = (v: string): 'word' | 'hex' | 'digits' => !/\d/.test(v) ? 'word' : /^(0x)?[0-9a-f-]+$/.test(v) && /[a-f]/.test(v) ? 'hex' : 'digits';
 function templateRegex(t: string): RegExp | undefined {
   try { return new RegExp(`^${t.split('<*>').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('(.*?)')}$`); } catch { return undefined; }
 }
 function freshen(content: string, re: RegExp | undefined): string {
   const m = re?.exec(content);
-  if (!m || !re) return freshChars(content, false);
+  if (!m || !re) return freshChars(content, 'digits');
   let i = 0;
   // Rebuild the line from the template's literal pieces and a fresh value for each variable.
   const pieces = re.source.slice(1, -1).split('(.*?)');
@@ -68,7 +73,7 @@ function freshen(content: string, re: RegExp | undefined): string {
     const lit = p.replace(/\\(.)/g, '$1');
     if (k === pieces.length - 1) return lit;
     const v = m[++i] ?? '';
-    return lit + freshChars(v, !/[.:/]/.test(v));
+    return lit + freshChars(v, kindOf(v));
   }).join('');
 }
 const target = Number(values.lines);
