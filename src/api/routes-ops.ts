@@ -3,6 +3,16 @@ import type { FastifyInstance } from 'fastify';
 import type { Engine } from '../pipeline.js';
 import { countDeadLetters } from '../store/dead-letters.js';
 
+/** The template miner: what it holds, what it evicted, how often its cache spared the masking. */
+function patternStatus(engine: Engine) {
+  const s = engine.patterns.miner.stats;
+  const lookups = s.cacheHits + s.cacheMisses;
+  return {
+    services: s.services, templates: s.templates, evicted: s.evicted, services_dropped: s.servicesDropped,
+    cache_hit_ratio: lookups === 0 ? null : Math.round((s.cacheHits / lookups) * 1000) / 1000,
+  };
+}
+
 export async function engineStatus(engine: Engine) {
   const counts = await engine.store.query('SELECT count(*) AS n, min(timestamp) AS oldest, max(timestamp) AS newest FROM logs');
   const parts = engine.partFiles();
@@ -14,6 +24,7 @@ export async function engineStatus(engine: Engine) {
     parts_bytes: parts.reduce((n, p) => n + p.bytes, 0),
     write_path: engine.writePath.health(),
     dead_letters: await countDeadLetters(engine.store),
+    patterns: patternStatus(engine),
   };
 }
 

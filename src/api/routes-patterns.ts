@@ -63,6 +63,7 @@ export function registerPatternRoutes(app: FastifyInstance, engine: Engine): voi
     const p = parsePatternsQuery(req.query, dateToEpochNs(engine.now()), query.maxLimit, query.defaultLimit);
     const t0 = performance.now();
     const { sql, params } = compilePatternReport({ relation: engine.relation(), ...p });
+    await engine.patterns.syncTemplates(); // the report joins the templates table: make it current first
     const templates = await engine.store.query(sql, params);
     const span = p.toNs - p.fromNs;
     return {

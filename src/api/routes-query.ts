@@ -34,6 +34,8 @@ export async function runQuery(engine: Engine, p: QueryParams, relation = engine
     relation, now: engine.now(), defaultLimit: limit ?? query.defaultLimit, maxLimit: query.maxLimit,
     ...(start ? { start } : {}), ...(end ? { end } : {}),
   });
+  // `| patterns` joins the templates table: bring it up to the miner's current templates first.
+  if (compiled.kind === 'patterns') await engine.patterns.syncTemplates();
   const rows = await engine.store.query(compiled.sql, compiled.params);
   return { kind: compiled.kind, columns: compiled.columns, rows, took_ms: Math.round((performance.now() - t0) * 10) / 10 };
 }

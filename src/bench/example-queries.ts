@@ -7,5 +7,7 @@ export const exampleQueries = [
   'timeout',
   'service:checkout level:>=warn | limit 100',
   '"connection reset" OR "connection refused"',
+  'level:>=warn | patterns',
+  'service:auth | patterns',
 ];
 

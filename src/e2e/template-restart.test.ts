@@ -41,6 +41,11 @@ test('template ids are the same before and after a clean restart and after kill 
     assert.equal(a.size, 3, `three events give three templates: ${JSON.stringify([...a])}`);
     for (const n of a.values()) assert.equal(n, 100);
     for (const id of a.keys()) assert.match(id, /^[0-9a-f]{16}$/);
+    // `| patterns` shows the miner's current templates, long before its first save.
+    const p = await getJson<{ rows: { template: string; count: number }[] }>(`${s.url}/api/v1/query?q=${encodeURIComponent('phase:a | patterns')}`);
+    assert.deepEqual(p.body.rows.map((r) => r.template).sort(), [
+      'Accepted publickey for deploy from <*> port <*> ssh2', 'Failed password for invalid user <*> from <*> port <*> ssh2', 'session closed for user <*>',
+    ]);
 
     await s.kill9();
     const saved = JSON.parse(readFileSync(join(dataDir, 'patterns', 'miner.json'), 'utf8')) as { lsn: number; miner: { templates: unknown[] } };

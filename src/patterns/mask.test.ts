@@ -53,3 +53,9 @@ test('maskMessage splits on any whitespace, caps the token count and keys by the
   assert.equal(long.masked.length, 8);
   assert.equal(long.masked[7], 'w7x w8x w9x w10x w11x w12x w13x w14x w15x w16x w17x w18x w19x');
 });
+
+test('a quoted value after a key is one variable, spaces and all', () => {
+  assert.equal(maskMessage('search query="phone case" results=12 took 3ms').key, 'search query="<*>" results=<*> took <*>');
+  assert.equal(maskMessage('msg="say \\"hi\\" there" ok').key, 'msg="<*>" ok');
+  assert.equal(maskMessage('he said "hello world"').key, 'he said "hello world"');
+});

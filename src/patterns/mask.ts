@@ -96,6 +96,9 @@ export function maskToken(tok: string, extra: readonly MaskRule[] = []): string 
   return t.includes(WILDCARD) ? collapse(t) : t;
 }
 
+/** A double-quoted value right after `key=`, with backslash escapes. */
+const QUOTED_VALUE = /(?<=[A-Za-z0-9_.-]=)"(?:[^"\\]|\\.)*"/g;
+
 /** Whitespace other than a plain space (tab, newline, no-break space ...). */
 const OTHER_SPACE = /[^\S ]/;
 
@@ -113,12 +116,17 @@ export function tokenize(message: string): string[] {
   return out;
 }
 
+/** The tokens the miner reads: a quoted value after a key (query="phone case", logfmt style) is one variable first. */
+export function messageTokens(message: string): string[] {
+  return tokenize(message.includes('="') ? message.replace(QUOTED_VALUE, '"<*>"') : message);
+}
+
 /**
  * Masks and tokenizes a message, capped at `maxTokens` (the rest joins the last token, so nothing is dropped).
  * `key` is the masked tokens joined by one space: equal keys are equal masked messages.
  */
 export function maskMessage(message: string, extra: readonly MaskRule[] = [], maxTokens = 256): { masked: string[]; key: string } {
-  let masked = tokenize(message);
+  let masked = messageTokens(message);
   if (masked.length > maxTokens) masked = [...masked.slice(0, maxTokens - 1), masked.slice(maxTokens - 1).join(' ')];
   for (let i = 0; i < masked.length; i++) masked[i] = maskToken(masked[i] as string, extra);
   return { masked, key: masked.join(' ') };

@@ -1,6 +1,6 @@
 // The online template miner: a Drain-style tree per service (token count, then first token) with bounded state.
 import { createHash } from 'node:crypto';
-import { WILDCARD, maskMessage, tokenize, type MaskRule } from './mask.js';
+import { WILDCARD, maskMessage, messageTokens, type MaskRule } from './mask.js';
 import { covers, generalize } from './token-match.js';
 
 export interface MinerOptions {
@@ -298,7 +298,7 @@ const HAS_DIGIT = /[0-9]/;
 
 /** True when the message's tokens at the entry's positions are the ones the entry kept verbatim. */
 function keptTokensMatch(message: string, e: CacheEntry): boolean {
-  const raw = tokenize(message);
+  const raw = messageTokens(message);
   const at = e.at as number[], toks = e.toks as string[];
   for (let i = 0; i < at.length; i++) if (raw[at[i] as number] !== toks[i]) return false;
   return true;

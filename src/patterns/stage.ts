@@ -127,7 +127,7 @@ export class PatternStage {
         await rename(tmp, file);
         fsyncPath(this.dir);
         this.savedLsn = lsn;
-        await upsertTemplates(this.store, changed.filter((t) => this.miner.get(t.id) === t && t.firstSeen !== '').map(rowOf));
+        await upsertTemplates(this.store, this.rows(changed));
       } catch (err) {
         this.miner.markDirty(changed);
         throw new StorageError(`cannot save the template miner state in ${this.dir}: ${errorMessage(err)}`, { cause: err });
@@ -135,6 +135,25 @@ export class PatternStage {
     })();
     this.saving = run.finally(() => { this.saving = undefined; });
     return run;
+  }
+
+  /**
+   * Upserts the templates that changed since the last save into the templates table, so a reader that joins it
+   * (`| patterns`, /api/v1/patterns) sees their current text rather than the text of the last save.
+   */
+  async syncTemplates(): Promise<void> {
+    const changed = this.miner.takeDirty();
+    try {
+      await upsertTemplates(this.store, this.rows(changed));
+    } catch (err) {
+      this.miner.markDirty(changed);
+      throw err;
+    }
+  }
+
+  /** Rows for the templates still held (an evicted one keeps its last stored row). */
+  private rows(list: readonly Template[]): TemplateRow[] {
+    return list.filter((t) => this.miner.get(t.id) === t && t.firstSeen !== '').map(rowOf);
   }
 
   async close(lastLsn: number): Promise<void> {
