@@ -11,8 +11,8 @@ const dataDir = fileURLToPath(new URL('../../../shared/data/loghub-2k/', import.
 
 /** Floors per system, message-only mode [GA, PA]: what the miner measures today, rounded down (a regression fails). */
 const floors: Record<string, [number, number]> = {
-  Apache: [1, 1], BGL: [0.975, 0.965], Hadoop: [0.985, 0.9], HDFS: [0.995, 0.94],
-  Linux: [0.69, 0.4], OpenSSH: [0.99, 0.99], Spark: [0.92, 0.92], Zookeeper: [0.965, 0.96],
+  Apache: [1, 1], BGL: [0.98, 0.97], Hadoop: [0.985, 0.9], HDFS: [0.995, 0.94],
+  Linux: [0.69, 0.4], OpenSSH: [0.99, 0.99], Spark: [0.92, 0.92], Zookeeper: [0.985, 0.985],
 };
 
 function mine(lines: readonly string[], messageOnly: boolean): { ids: string[]; templates: string[] } {

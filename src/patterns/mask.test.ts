@@ -54,8 +54,10 @@ test('maskMessage splits on any whitespace, caps the token count and keys by the
   assert.equal(long.masked[7], 'w7x w8x w9x w10x w11x w12x w13x w14x w15x w16x w17x w18x w19x');
 });
 
-test('a quoted value after a key is one variable, spaces and all', () => {
+test('a double-quoted string is one variable, spaces and all; single quotes are left alone', () => {
   assert.equal(maskMessage('search query="phone case" results=12 took 3ms').key, 'search query="<*>" results=<*> took <*>');
   assert.equal(maskMessage('msg="say \\"hi\\" there" ok').key, 'msg="<*>" ok');
-  assert.equal(maskMessage('he said "hello world"').key, 'he said "hello world"');
+  assert.equal(maskMessage('slow query "kids bike" took 12ms').key, 'slow query "<*>" took <*>');
+  assert.equal(maskMessage("Can't find child 12 in 'slot'").key, "Can't find child <*> in 'slot'");
+  assert.equal(maskMessage('an "unterminated quote here').key, 'an "unterminated quote here');
 });

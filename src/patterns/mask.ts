@@ -96,8 +96,12 @@ export function maskToken(tok: string, extra: readonly MaskRule[] = []): string 
   return t.includes(WILDCARD) ? collapse(t) : t;
 }
 
-/** A double-quoted value right after `key=`, with backslash escapes. */
-const QUOTED_VALUE = /(?<=[A-Za-z0-9_.-]=)"(?:[^"\\]|\\.)*"/g;
+/**
+ * A double-quoted string (with backslash escapes, up to 512 characters): in log messages nearly always an
+ * interpolated value (query="phone case", slow query "kids bike", Unknown command "frob"). Single quotes are not
+ * taken: they are apostrophes as often as quotes (Can't find ..., service 'sparkDriver' is a name).
+ */
+const QUOTED = /"(?:[^"\\\n]|\\.){0,512}"/g;
 
 /** Whitespace other than a plain space (tab, newline, no-break space ...). */
 const OTHER_SPACE = /[^\S ]/;
@@ -116,9 +120,9 @@ export function tokenize(message: string): string[] {
   return out;
 }
 
-/** The tokens the miner reads: a quoted value after a key (query="phone case", logfmt style) is one variable first. */
+/** The tokens the miner reads: a double-quoted string is one variable first, spaces and all. */
 export function messageTokens(message: string): string[] {
-  return tokenize(message.includes('="') ? message.replace(QUOTED_VALUE, '"<*>"') : message);
+  return tokenize(message.includes('"') ? message.replace(QUOTED, '"<*>"') : message);
 }
 
 /**

@@ -77,3 +77,24 @@ test('the service cap drops the least recently seen service', () => {
   assert.equal(m.stats.servicesDropped, 1);
   assert.deepEqual([...new Set(m.all().map((t) => t.service))].sort(), ['a', 'c', 'd']);
 });
+
+test('two differing words in a row are another event (a phrase), one differing word may be a variable', () => {
+  const m = new TemplateMiner();
+  const a = m.add('ciod', 'Error reading message prefix on socket to 10.0.0.1:5000, Connection reset by peer');
+  const b = m.add('ciod', 'Error reading message prefix on socket to 10.0.0.2:5001, Link has been severed');
+  assert.notEqual(a.id, b.id);
+  const c = m.add('ciod', 'Error reading message prefix on socket to 10.0.0.3:5002, Connection reset by peer');
+  assert.equal(c.id, a.id);
+  const u1 = m.add('auth', 'session opened for user alice by sshd');
+  const u2 = m.add('auth', 'session opened for user bob by sshd');
+  assert.equal(u1.id, u2.id);
+  assert.equal(templateText(u2), 'session opened for user <*> by sshd');
+});
+
+test('ids the rules do not recognize (letters and a digit) weigh less than words when matching', () => {
+  const m = new TemplateMiner();
+  const a = m.add('checkout', 'payment declined for order ord_0bbjujj: expired_card');
+  const b = m.add('checkout', 'payment declined for order ord_1ehelmu: insufficient_funds');
+  assert.equal(a.id, b.id);
+  assert.equal(templateText(b), 'payment declined for order <*>: <*>');
+});

@@ -182,14 +182,19 @@ export class TemplateMiner {
       if (!list) continue;
       for (const t of list) {
         if (t.tokens.length !== masked.length) continue;
-        let consts = 0, same = 0;
+        let consts = 0, same = 0, run = 0, phrase = false;
         for (let i = 0; i < masked.length; i++) {
           const tt = t.tokens[i] as string;
-          if (tt === WILDCARD) continue;
+          if (tt === WILDCARD) { run = 0; continue; }
           consts++;
           const m = masked[i] as string;
-          if (tt === m || covers(tt, m)) same++;
+          if (tt === m || covers(tt, m)) { same++; run = 0; }
+          else if (HAS_DIGIT.test(tt) && HAS_DIGIT.test(m)) { same += DIGIT_WEIGHT; run = 0; }
+          else if (plainWord(tt) && plainWord(m) && ++run >= MAX_WORD_RUN) { phrase = true; break; }
         }
+        // Two words in a row that differ are another phrase, hence another event (Connection reset by peer / Link
+        // has been severed), not a variable: variables are single tokens far more often.
+        if (phrase) continue;
         const sim = consts === 0 ? 1 : same / consts;
         if (sim > bestSim || (sim === bestSim && same > bestConsts)) { best = t; bestSim = sim; bestConsts = same; }
       }
@@ -295,6 +300,13 @@ export function shapeOf(s: string): string {
   return last === 0 ? s : out + s.slice(last);
 }
 const HAS_DIGIT = /[0-9]/;
+/** Consecutive differing words that make a message another event rather than an instance of a template. */
+const MAX_WORD_RUN = 2;
+/**
+ * How much a difference between two tokens that both hold a digit the masking kept (ord_0bbj / ord_1ehe) counts as a
+ * match: such tokens are likely ids the rules did not recognize, so an early template does not stay apart for them.
+ */
+const DIGIT_WEIGHT = 0.5;
 
 /** True when the message's tokens at the entry's positions are the ones the entry kept verbatim. */
 function keptTokensMatch(message: string, e: CacheEntry): boolean {
