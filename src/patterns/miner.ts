@@ -45,6 +45,8 @@ export interface Template {
   examples: string[];
   /** The routing key it was filed under (its first token at creation, or * when that was variable). */
   readonly route: string;
+  /** Internal: the dirty-list generation it was last listed in (not saved). */
+  mark?: number;
 }
 
 /** The text of a template: its tokens joined by one space, variables written <*>. */
@@ -86,7 +88,10 @@ export class TemplateMiner {
   private readonly services = new Map<string, ServiceState>();
   private readonly byId = new Map<string, Template>();
   private cacheSize = 0;
-  private readonly dirty = new Set<Template>();
+  /** Templates changed since the last takeDirty; a template is listed once per generation (its `mark`). */
+  private dirty: Template[] = [];
+  private generation = 1;
+  private lastService: ServiceState | undefined;
   private seq = 0;
   private use = 0;
   readonly stats: MinerStats = { services: 0, templates: 0, evicted: 0, servicesDropped: 0, cacheClears: 0, cacheHits: 0, cacheMisses: 0 };
@@ -106,7 +111,7 @@ export class TemplateMiner {
       if (timestamp > t.lastSeen) t.lastSeen = timestamp;
     }
     if (t.examples.length < this.opts.examples) t.examples.push(message.length > this.opts.maxExampleChars ? message.slice(0, this.opts.maxExampleChars) : message);
-    this.dirty.add(t);
+    if (t.mark !== this.generation) { t.mark = this.generation; this.dirty.push(t); }
     return t;
   }
 
@@ -150,17 +155,21 @@ export class TemplateMiner {
 
   /** Marks templates as changed again (a save that failed). */
   markDirty(list: readonly Template[]): void {
-    for (const t of list) if (this.byId.get(t.id) === t) this.dirty.add(t);
+    for (const t of list) if (this.byId.get(t.id) === t && t.mark !== this.generation) { t.mark = this.generation; this.dirty.push(t); }
   }
 
   /** Templates changed since the last call (for persisting only what moved). */
   takeDirty(): Template[] {
-    const out = [...this.dirty];
-    this.dirty.clear();
+    const out = this.dirty.filter((t) => this.byId.get(t.id) === t);
+    this.dirty = [];
+    this.generation++;
     return out;
   }
 
   private service(name: string): ServiceState {
+    // Lines of one service come in runs (a batch from one app): the last one is checked first.
+    const last = this.lastService;
+    if (last !== undefined && last.name === name) { last.lastUse = ++this.use; return last; }
     let s = this.services.get(name);
     if (!s) {
       if (this.services.size >= this.opts.maxServices) this.dropLeastRecentService();
@@ -169,6 +178,7 @@ export class TemplateMiner {
       this.stats.services = this.services.size;
     }
     s.lastUse = ++this.use;
+    this.lastService = s;
     return s;
   }
 
@@ -235,7 +245,7 @@ export class TemplateMiner {
       const kept = list.filter((t) => !gone.has(t));
       if (kept.length) svc.byRoute.set(route, kept); else svc.byRoute.delete(route);
     }
-    for (const t of gone) { this.byId.delete(t.id); this.dirty.delete(t); }
+    for (const t of gone) this.byId.delete(t.id);
     svc.count -= gone.size;
     this.stats.evicted += gone.size;
     this.stats.templates = this.byId.size;
@@ -246,7 +256,8 @@ export class TemplateMiner {
     let victim: ServiceState | undefined;
     for (const s of this.services.values()) if (!victim || s.lastUse < victim.lastUse) victim = s;
     if (!victim) return;
-    for (const list of victim.byRoute.values()) for (const t of list) { this.byId.delete(t.id); this.dirty.delete(t); }
+    for (const list of victim.byRoute.values()) for (const t of list) this.byId.delete(t.id);
+    if (this.lastService === victim) this.lastService = undefined;
     this.cacheSize -= victim.cache.size;
     this.services.delete(victim.name);
     this.stats.servicesDropped++;
@@ -261,7 +272,7 @@ export class TemplateMiner {
       stats: { evicted: this.stats.evicted, servicesDropped: this.stats.servicesDropped, cacheClears: this.stats.cacheClears },
       // The cache is not saved (it can hold tens of MB): after a restore, a message that would have hit it is matched
       // afresh, which finds the same template unless a closer one was created since.
-      templates: this.all().map((t) => ({ ...t, tokens: [...t.tokens], examples: [...t.examples] })),
+      templates: this.all().map((t) => ({ id: t.id, seq: t.seq, service: t.service, tokens: [...t.tokens], count: t.count, firstSeen: t.firstSeen, lastSeen: t.lastSeen, examples: [...t.examples], route: t.route })),
     };
   }
 
@@ -273,7 +284,7 @@ export class TemplateMiner {
     Object.assign(m.stats, snap.stats);
     for (const t of snap.templates) {
       const svc = m.service(t.service);
-      m.file(svc, { ...t, tokens: [...t.tokens], examples: [...t.examples] });
+      m.file(svc, { id: t.id, seq: t.seq, service: t.service, tokens: [...t.tokens], count: t.count, firstSeen: t.firstSeen, lastSeen: t.lastSeen, examples: [...t.examples], route: t.route });
     }
     m.use = snap.use;
     return m;
