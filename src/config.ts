@@ -14,7 +14,7 @@ export interface Config {
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   demo: { linesPerSecond: number; seed: number };
   patterns: {
-    similarity: number; maxTemplatesPerService: number; maxServices: number; maxTokens: number; examples: number;
+    similarity: number; maxTemplatesPerService: number; maxServices: number; maxTemplates: number; maxTokens: number; examples: number;
     maxExampleChars: number; cacheEntries: number; snapshotIntervalMs: number;
     maskRules: { name: string; pattern: string; replacement?: string }[];
   };
@@ -68,6 +68,7 @@ export const configSchema = {
     similarity: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 0.7 },
     maxTemplatesPerService: int(10, 2000),
     maxServices: int(1, 10_000),
+    maxTemplates: int(100, 100_000),
     maxTokens: int(8, 256),
     examples: { type: 'integer', minimum: 0, maximum: 20, default: 3 },
     maxExampleChars: int(16, 1024),

@@ -39,10 +39,18 @@ test('a partly masked segment becomes wholly variable when a digit or a glued wo
   assert.equal(maskToken('core.2275'), 'core.<*>');
 });
 
-test('user rules run first and may keep part of the match', () => {
-  const rules = [{ name: 'ticket', pattern: /TICKET-[A-Z]+/g }, { name: 'kv', pattern: /(user=)\w+/g, replacement: '$1<*>' }];
-  assert.equal(maskToken('TICKET-ABC', rules), '<*>');
-  assert.equal(maskToken('user=alice', rules), 'user=<*>');
+test('user rules run first, over the whole message (they may span spaces), and may keep part of the match', () => {
+  const rules = [{ name: 'ticket', pattern: /TICKET-[A-Z]+/g }, { name: 'kv', pattern: /(user=)\w+/g, replacement: '$1<*>' }, { name: 'took', pattern: /took \w+ ms/g }];
+  assert.equal(maskMessage('closed TICKET-ABC for user=alice, took five ms', rules).key, 'closed <*> for user=<*>, <*>');
+});
+
+test('hostile tokens: long runs mask in linear time, a token over MAX_TOKEN_CHARS is a variable', () => {
+  const hostile = ['z'.repeat(65_000) + '1', 'a.'.repeat(32_500) + '1', `${'a1:'.repeat(20_000)}//x`, '/'.repeat(60_000) + '1', `key="${'\\"'.repeat(20_000)}`];
+  const t0 = performance.now();
+  for (const h of hostile) maskMessage(`${'word '.repeat(300)}${h}`);
+  // A bound far above the linear cost (milliseconds) and far below the quadratic one (seconds): not a speed target.
+  assert.ok(performance.now() - t0 < 2000, `masking ${hostile.length} hostile 64 KiB messages took ${Math.round(performance.now() - t0)} ms`);
+  assert.equal(maskToken('x'.repeat(300)), '<*>');
 });
 
 test('maskMessage splits on any whitespace, caps the token count and keys by the masked text', () => {

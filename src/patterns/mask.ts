@@ -2,7 +2,7 @@
 /** The variable marker in templates. */
 export const WILDCARD = '<*>';
 
-/** A user rule: every match of `pattern` in a token becomes <*> (applied before the built-in rules). */
+/** A user rule: every match of `pattern` in a message becomes <*> or `replacement` (applied before the built-in rules). */
 export interface MaskRule { name: string; pattern: RegExp; replacement?: string }
 
 // Lookarounds stand in for \b: `_` and letters glued to digits (blk_123, ssh2) are not a boundary here.
@@ -15,7 +15,9 @@ const E = '(?![A-Za-z0-9_])';
  */
 export const builtinMaskRules: readonly MaskRule[] = [
   // scheme://anything, keeping the scheme (spark://<*>, hdfs://<*>) and closing punctuation.
-  { name: 'url', pattern: /(?<scheme>[A-Za-z][A-Za-z0-9+.-]*:\/\/)[^\s'"\])}>,;]+/g, replacement: '$<scheme><*>' },
+  // The scheme has a left boundary and a bounded length: without them a long run of letters is retried at every
+  // position (quadratic time on a hostile 64 KiB token).
+  { name: 'url', pattern: /(?<![A-Za-z0-9+.-])(?<scheme>[A-Za-z][A-Za-z0-9+.-]{0,31}:\/\/)[^\s'"\])}>,;]+/g, replacement: '$<scheme><*>' },
   // An absolute path at the start of a token or after = : ' " ( [ (file=/var/x, '/tmp/y').
   { name: 'path', pattern: /(?<=^|[\s=:'"([,])(?:~?\/(?![/<])[^\s'"\])}>,;:]*[^\s'"\])}>,;:.]|[A-Za-z]:\\[^\s'"\])}>,;]*)/g },
   { name: 'uuid', pattern: new RegExp(`${B}[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}${E}`, 'g') },
@@ -62,23 +64,16 @@ function collapse(tok: string): string {
   }).replaceAll('<*><*>', WILDCARD);
 }
 
-/** Masks text with the user rules, then the built-in ones in one scan. */
-export function maskText(text: string, extra: readonly MaskRule[] = []): string {
-  let t = text;
-  for (const r of extra) t = t.replace(r.pattern, r.replacement ?? WILDCARD);
-  return t.replace(builtin, replaceBuiltin);
-}
+/** A token longer than this is data (a blob, an encoded payload, a joined tail), never a word of a template. */
+export const MAX_TOKEN_CHARS = 256;
 
 /**
  * Masks one whitespace-free token. The common shapes are decided without a regex (most tokens are words, and most
  * variables are plain numbers): a token with no digit, slash or backslash stays; one made only of digits and
- * . , + - is a number or an address; the rest goes through the rules.
+ * . , + - is a number or an address; one over MAX_TOKEN_CHARS is a variable; the rest goes through the rules.
  */
-export function maskToken(tok: string, extra: readonly MaskRule[] = []): string {
-  if (extra.length > 0) {
-    const t = maskText(tok, extra);
-    return t.includes(WILDCARD) ? collapse(t) : t;
-  }
+export function maskToken(tok: string): string {
+  if (tok.length > MAX_TOKEN_CHARS) return WILDCARD;
   let digits = 0, numeric = 0, slash = false;
   for (let i = 0; i < tok.length; i++) {
     const c = tok.charCodeAt(i);
@@ -120,18 +115,23 @@ export function tokenize(message: string): string[] {
   return out;
 }
 
-/** The tokens the miner reads: a double-quoted string is one variable first, spaces and all. */
-export function messageTokens(message: string): string[] {
-  return tokenize(message.includes('"') ? message.replace(QUOTED, '"<*>"') : message);
+/**
+ * The tokens the miner reads: user rules (`patterns.maskRules`) apply to the whole message first, so a rule may span
+ * spaces; then a double-quoted string becomes one variable, spaces and all.
+ */
+export function messageTokens(message: string, rules: readonly MaskRule[] = []): string[] {
+  let t = message;
+  for (const r of rules) t = t.replace(r.pattern, r.replacement ?? WILDCARD);
+  return tokenize(t.includes('"') ? t.replace(QUOTED, '"<*>"') : t);
 }
 
 /**
  * Masks and tokenizes a message, capped at `maxTokens` (the rest joins the last token, so nothing is dropped).
  * `key` is the masked tokens joined by one space: equal keys are equal masked messages.
  */
-export function maskMessage(message: string, extra: readonly MaskRule[] = [], maxTokens = 256): { masked: string[]; key: string } {
-  let masked = messageTokens(message);
+export function maskMessage(message: string, rules: readonly MaskRule[] = [], maxTokens = 256): { masked: string[]; key: string } {
+  let masked = messageTokens(message, rules);
   if (masked.length > maxTokens) masked = [...masked.slice(0, maxTokens - 1), masked.slice(maxTokens - 1).join(' ')];
-  for (let i = 0; i < masked.length; i++) masked[i] = maskToken(masked[i] as string, extra);
+  for (let i = 0; i < masked.length; i++) masked[i] = maskToken(masked[i] as string);
   return { masked, key: masked.join(' ') };
 }

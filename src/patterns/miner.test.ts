@@ -1,7 +1,7 @@
 // The miner: grouping, determinism, restore, bounded memory.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TemplateMiner, templateText } from './miner.js';
+import { TemplateMiner, templateText, type MinerSnapshot } from './miner.js';
 
 test('messages of one event share a template whose variables are <*>', () => {
   const m = new TemplateMiner();
@@ -97,4 +97,41 @@ test('ids the rules do not recognize (letters and a digit) weigh less than words
   const b = m.add('checkout', 'payment declined for order ord_1ehelmu: insufficient_funds');
   assert.equal(a.id, b.id);
   assert.equal(templateText(b), 'payment declined for order <*>: <*>');
+});
+
+/** A seeded stream of messages mixing words, numbers, hex, times, addresses, ids, versions and quoted strings. */
+function fuzzStream(n: number, seed: number): { service: string; message: string; ts: string }[] {
+  let x = seed;
+  const rnd = (k: number) => { x = (x * 1103515245 + 12345) & 0x7fffffff; return x % k; };
+  const words = ['open', 'close', 'user', 'ssh2', 'port', 'from', 'to', 'at', 'failed', 'ok', 'disk', 'v1', 'E12'];
+  const hex = () => Array.from({ length: 4 + rnd(12) }, () => '0123456789abcdef'[rnd(16)]).join('');
+  const pieces = [
+    () => words[rnd(words.length)] as string, () => String(rnd(100_000)), hex, () => `${rnd(200)}:${rnd(60)}:${rnd(60)}`,
+    () => `${rnd(256)}.${rnd(256)}.${rnd(256)}.${rnd(256)}:${rnd(65536)}`, () => `ord_${rnd(9)}${hex()}`, () => `v${rnd(3)}.${rnd(10)}`,
+    () => `"${words[rnd(words.length)]} ${rnd(9)}"`, () => `${rnd(99)},${rnd(999)}`, () => `0x${hex()}`, () => `u${rnd(20)}`,
+  ];
+  const shapes = Array.from({ length: 40 }, () => Array.from({ length: 3 + rnd(6) }, () => (rnd(3) === 0 ? rnd(pieces.length) : -1 - rnd(words.length))));
+  return Array.from({ length: n }, (_, i) => {
+    const shape = shapes[rnd(shapes.length)] as number[];
+    const message = shape.map((p) => (p < 0 ? words[-1 - p] as string : (pieces[p] as () => string)())).join(' ');
+    return { service: `svc${rnd(7)}`, message, ts: `2026-01-01T00:${String(Math.floor(i / 600) % 60).padStart(2, '0')}:${String(Math.floor(i / 10) % 60).padStart(2, '0')}${i % 3 === 0 ? '' : `.${rnd(1000)}`}Z` };
+  });
+}
+
+test('property: the cache never changes what a message is assigned, and a restore at any point continues exactly', () => {
+  const opts = { maxTemplatesPerService: 25, maxServices: 5, maxTemplates: 90 };
+  for (const seed of [1, 2, 3]) {
+    const stream = fuzzStream(6000, seed);
+    const cached = new TemplateMiner(opts);
+    const uncached = new TemplateMiner({ ...opts, cacheEntries: 0 });
+    let restored = new TemplateMiner({ ...opts, cacheEntries: 0 });
+    stream.forEach((x, i) => {
+      const a = cached.add(x.service, x.message, x.ts), b = uncached.add(x.service, x.message, x.ts);
+      assert.equal(a.id, b.id, `seed ${seed} line ${i}: "${x.message}" got ${templateText(a)} with the cache, ${templateText(b)} without`);
+      if (i % 997 === 0) restored = TemplateMiner.restore(JSON.parse(JSON.stringify(restored.snapshot())) as MinerSnapshot, { ...opts, cacheEntries: 0 });
+      assert.equal(restored.add(x.service, x.message, x.ts).id, b.id, `seed ${seed} line ${i}: restore changed the assignment`);
+    });
+    assert.ok(cached.stats.evicted > 0 && cached.stats.cacheHits > 0, 'the stream exercised eviction and the cache');
+    assert.deepEqual(restored.all().map((t) => [t.id, templateText(t), t.count, t.firstSeen, t.lastSeen]), uncached.all().map((t) => [t.id, templateText(t), t.count, t.firstSeen, t.lastSeen]));
+  }
 });

@@ -10,6 +10,8 @@ export interface MinerOptions {
   maxTemplatesPerService: number;
   /** Services kept; past it the least recently seen service's templates are dropped. */
   maxServices: number;
+  /** Templates kept over all services; past it the least recently seen services' templates are dropped. */
+  maxTemplates: number;
   /** Messages longer than this many tokens are mined on their first maxTokens-1 tokens plus the rest as one. */
   maxTokens: number;
   /** Example messages kept per template. */
@@ -26,6 +28,7 @@ export const defaultMinerOptions: Readonly<MinerOptions> = Object.freeze({
   similarity: 0.7,
   maxTemplatesPerService: 2000,
   maxServices: 10_000,
+  maxTemplates: 100_000,
   maxTokens: 256,
   examples: 3,
   maxExampleChars: 1024,
@@ -68,14 +71,16 @@ function templateId(service: string, masked: readonly string[], taken: (id: stri
  */
 interface CacheEntry { t: Template; at: number[] | undefined; toks: string[] | undefined }
 
-interface ServiceState { name: string; byRoute: Map<string, Template[]>; count: number; lastUse: number; cache: Map<string, CacheEntry> }
+/** A service's templates by route, and its cache. The miner's `services` map is kept in least-recently-used order. */
+interface ServiceState { name: string; byRoute: Map<string, Template[]>; count: number; cache: Map<string, CacheEntry> }
 
 export interface MinerStats { services: number; templates: number; evicted: number; servicesDropped: number; cacheClears: number; cacheHits: number; cacheMisses: number }
 
 export interface MinerSnapshot {
   version: 1;
   seq: number;
-  use: number;
+  /** Service names, least recently used first (the order the service cap drops them in). */
+  services?: string[];
   stats: Pick<MinerStats, 'evicted' | 'servicesDropped' | 'cacheClears'>;
   templates: Template[];
 }
@@ -93,7 +98,8 @@ export class TemplateMiner {
   private generation = 1;
   private lastService: ServiceState | undefined;
   private seq = 0;
-  private use = 0;
+  /** Evicted templates kept on the dirty list so their text still reaches the templates table (bounded). */
+  private dirtyEvicted = 0;
   readonly stats: MinerStats = { services: 0, templates: 0, evicted: 0, servicesDropped: 0, cacheClears: 0, cacheHits: 0, cacheMisses: 0 };
   readonly opts: MinerOptions;
 
@@ -107,10 +113,10 @@ export class TemplateMiner {
     const t = this.lookup(svc, message);
     t.count++;
     if (timestamp) {
-      if (!t.firstSeen || timestamp < t.firstSeen) t.firstSeen = timestamp;
-      if (timestamp > t.lastSeen) t.lastSeen = timestamp;
+      if (!t.firstSeen || compareTimestamps(timestamp, t.firstSeen) < 0) t.firstSeen = timestamp;
+      if (!t.lastSeen || compareTimestamps(timestamp, t.lastSeen) > 0) t.lastSeen = timestamp;
     }
-    if (t.examples.length < this.opts.examples) t.examples.push(message.length > this.opts.maxExampleChars ? message.slice(0, this.opts.maxExampleChars) : message);
+    if (t.examples.length < this.opts.examples) t.examples.push(flat(message.length > this.opts.maxExampleChars ? message.slice(0, this.opts.maxExampleChars) : message));
     if (t.mark !== this.generation) { t.mark = this.generation; this.dirty.push(t); }
     return t;
   }
@@ -125,7 +131,7 @@ export class TemplateMiner {
     const cacheable = message.length <= MAX_CACHED_CHARS && this.opts.cacheEntries > 0;
     const key = !cacheable ? '' : this.opts.maskRules.length > 0 ? message : shapeOf(message);
     const hit = cacheable ? svc.cache.get(key) : undefined;
-    if (hit && (hit.at === undefined || keptTokensMatch(message, hit))) { this.stats.cacheHits++; return hit.t; }
+    if (hit && (hit.at === undefined || this.opts.maskRules.length > 0 || keptTokensMatch(message, hit))) { this.stats.cacheHits++; return hit.t; }
     this.stats.cacheMisses++;
     const { masked } = maskMessage(message, this.opts.maskRules, this.opts.maxTokens);
     const t = this.match(svc, masked) ?? this.create(svc, masked);
@@ -153,6 +159,9 @@ export class TemplateMiner {
   /** Every template, in creation order. */
   all(): Template[] { return [...this.byId.values()].sort((a, b) => a.seq - b.seq); }
 
+  /** True when some template changed since the last takeDirty. */
+  get changed(): boolean { return this.dirty.length > 0; }
+
   /** Marks templates as changed again (a save that failed). */
   markDirty(list: readonly Template[]): void {
     for (const t of list) if (this.byId.get(t.id) === t && t.mark !== this.generation) { t.mark = this.generation; this.dirty.push(t); }
@@ -160,8 +169,9 @@ export class TemplateMiner {
 
   /** Templates changed since the last call (for persisting only what moved). */
   takeDirty(): Template[] {
-    const out = this.dirty.filter((t) => this.byId.get(t.id) === t);
+    const out = this.dirty;
     this.dirty = [];
+    this.dirtyEvicted = 0;
     this.generation++;
     return out;
   }
@@ -169,15 +179,16 @@ export class TemplateMiner {
   private service(name: string): ServiceState {
     // Lines of one service come in runs (a batch from one app): the last one is checked first.
     const last = this.lastService;
-    if (last !== undefined && last.name === name) { last.lastUse = ++this.use; return last; }
+    if (last !== undefined && last.name === name) return last;
     let s = this.services.get(name);
-    if (!s) {
+    if (s) {
+      this.services.delete(name); // re-inserted last: the map stays in least-recently-used order
+    } else {
       if (this.services.size >= this.opts.maxServices) this.dropLeastRecentService();
-      s = { name, byRoute: new Map(), count: 0, lastUse: 0, cache: new Map() };
-      this.services.set(name, s);
-      this.stats.services = this.services.size;
+      s = { name, byRoute: new Map(), count: 0, cache: new Map() };
     }
-    s.lastUse = ++this.use;
+    this.services.set(name, s);
+    this.stats.services = this.services.size;
     this.lastService = s;
     return s;
   }
@@ -220,9 +231,10 @@ export class TemplateMiner {
 
   private create(svc: ServiceState, masked: string[]): Template {
     const id = templateId(svc.name, masked, (x) => this.byId.has(x));
-    const t: Template = { id, seq: ++this.seq, service: svc.name, tokens: [...masked], count: 0, firstSeen: '', lastSeen: '', examples: [], route: routeOf(masked) };
+    const t: Template = { id, seq: ++this.seq, service: svc.name, tokens: masked.map(flat), count: 0, firstSeen: '', lastSeen: '', examples: [], route: routeOf(masked) };
     this.file(svc, t);
     if (svc.count > this.opts.maxTemplatesPerService) this.evict(svc, t);
+    while (this.byId.size > this.opts.maxTemplates && this.services.size > 1) this.dropLeastRecentService();
     return t;
   }
 
@@ -238,7 +250,7 @@ export class TemplateMiner {
   /** Evicts the rarest tenth of a service's templates (never `keep`); the cache is cleared as it may point at them. */
   private evict(svc: ServiceState, keep: Template): void {
     const all = [...svc.byRoute.values()].flat().filter((t) => t !== keep);
-    all.sort((a, b) => a.count - b.count || (a.lastSeen < b.lastSeen ? -1 : a.lastSeen > b.lastSeen ? 1 : 0) || a.seq - b.seq);
+    all.sort((a, b) => a.count - b.count || compareTimestamps(a.lastSeen, b.lastSeen) || a.seq - b.seq);
     const n = Math.max(1, Math.ceil(this.opts.maxTemplatesPerService / 10));
     const gone = new Set(all.slice(0, n));
     for (const [route, list] of svc.byRoute) {
@@ -246,17 +258,35 @@ export class TemplateMiner {
       if (kept.length) svc.byRoute.set(route, kept); else svc.byRoute.delete(route);
     }
     for (const t of gone) this.byId.delete(t.id);
+    this.forget(gone);
     svc.count -= gone.size;
     this.stats.evicted += gone.size;
     this.stats.templates = this.byId.size;
     this.clearCache();
   }
 
+  /**
+   * Takes evicted templates off the dirty list, except up to MAX_DIRTY_EVICTED of them that changed since the last
+   * save: those are still saved once, so the records that carry their ids have a text in the templates table.
+   */
+  private forget(gone: ReadonlySet<Template>): void {
+    let dropped = false;
+    for (const t of gone) {
+      if (t.mark !== this.generation) continue;
+      if (this.dirtyEvicted < MAX_DIRTY_EVICTED) this.dirtyEvicted++;
+      else { t.mark = 0; dropped = true; }
+    }
+    if (dropped) this.dirty = this.dirty.filter((t) => t.mark === this.generation);
+  }
+
   private dropLeastRecentService(): void {
-    let victim: ServiceState | undefined;
-    for (const s of this.services.values()) if (!victim || s.lastUse < victim.lastUse) victim = s;
-    if (!victim) return;
-    for (const list of victim.byRoute.values()) for (const t of list) this.byId.delete(t.id);
+    const first = this.services.values().next();
+    if (first.done === true) return;
+    const victim = first.value;
+    const gone = new Set<Template>();
+    for (const list of victim.byRoute.values()) for (const t of list) { this.byId.delete(t.id); gone.add(t); }
+    this.forget(gone);
+    this.stats.evicted += gone.size;
     if (this.lastService === victim) this.lastService = undefined;
     this.cacheSize -= victim.cache.size;
     this.services.delete(victim.name);
@@ -268,7 +298,7 @@ export class TemplateMiner {
   /** The whole state, JSON-serializable; `restore` gives a miner that continues exactly where this one is. */
   snapshot(): MinerSnapshot {
     return {
-      version: 1, seq: this.seq, use: this.use,
+      version: 1, seq: this.seq, services: [...this.services.keys()],
       stats: { evicted: this.stats.evicted, servicesDropped: this.stats.servicesDropped, cacheClears: this.stats.cacheClears },
       // The cache is not saved (it can hold tens of MB): after a restore, a message that would have hit it is matched
       // afresh, which finds the same template unless a closer one was created since.
@@ -280,18 +310,26 @@ export class TemplateMiner {
     if (snap.version !== 1) throw new Error(`cannot restore miner state: unknown version ${String(snap.version)}`);
     const m = new TemplateMiner(opts);
     m.seq = snap.seq;
-    m.use = snap.use;
     Object.assign(m.stats, snap.stats);
+    // Services first, in their saved least-recently-used order; templates in creation order within each route.
+    for (const name of snap.services ?? []) m.services.set(name, { name, byRoute: new Map(), count: 0, cache: new Map() });
     for (const t of snap.templates) {
-      const svc = m.service(t.service);
+      let svc = m.services.get(t.service);
+      if (!svc) { svc = { name: t.service, byRoute: new Map(), count: 0, cache: new Map() }; m.services.set(t.service, svc); }
       m.file(svc, { id: t.id, seq: t.seq, service: t.service, tokens: [...t.tokens], count: t.count, firstSeen: t.firstSeen, lastSeen: t.lastSeen, examples: [...t.examples], route: t.route });
     }
-    m.use = snap.use;
+    m.stats.services = m.services.size;
     return m;
   }
 }
 
-/** The message with every run of ASCII letters and digits that holds a digit replaced by 0 (one pass, no regex). */
+/**
+ * The cache key of a message: every run of ASCII letters and digits that holds a digit is written by character class
+ * (0 stays 0, 1-9 become 1, a-f a, A-F A, other letters stay), the rest stays. The built-in rules tell these classes
+ * apart and nothing finer (no rule cares which hex letter or which non-zero digit it sees, and 0x is kept), so two
+ * messages with the same key mask to the same tokens, except for kept tokens holding a digit, which the cache entry
+ * checks verbatim. One pass, no regex.
+ */
 export function shapeOf(s: string): string {
   let out = '', last = 0, i = 0;
   const n = s.length;
@@ -304,12 +342,22 @@ export function shapeOf(s: string): string {
         if (d >= 48 && d <= 57) digit = true;
         else if (!((d >= 65 && d <= 90) || (d >= 97 && d <= 122))) break;
       }
-      if (digit) { out += `${s.slice(last, i)}0`; last = j; }
+      if (digit) { out += s.slice(last, i) + classes(s, i, j); last = j; }
       i = j;
     } else i++;
   }
   return last === 0 ? s : out + s.slice(last);
 }
+
+function classes(s: string, from: number, to: number): string {
+  let r = '';
+  for (let k = from; k < to; k++) {
+    const d = s.charCodeAt(k);
+    r += d === 48 ? '0' : d <= 57 ? '1' : d >= 97 && d <= 102 ? 'a' : d >= 65 && d <= 70 ? 'A' : s[k];
+  }
+  return r;
+}
+
 const HAS_DIGIT = /[0-9]/;
 /** Consecutive differing words that make a message another event rather than an instance of a template. */
 const MAX_WORD_RUN = 2;
@@ -318,6 +366,24 @@ const MAX_WORD_RUN = 2;
  * match: such tokens are likely ids the rules did not recognize, so an early template does not stay apart for them.
  */
 const DIGIT_WEIGHT = 0.5;
+
+/** Evicted templates that changed since the last save and are still saved once (the rest are dropped unsaved). */
+const MAX_DIRTY_EVICTED = 10_000;
+
+/** A flat copy of a string, so a kept token or example does not hold its whole (possibly 64 KiB) message alive. */
+const flat = (x: string): string => (x.length < 16 ? x : Buffer.from(x, 'utf8').toString('utf8'));
+
+/**
+ * Orders RFC 3339 UTC timestamps as the normalizer writes them (…:SS, optional fraction of 1-9 digits, Z), whose
+ * fractions may differ in length (.5Z, .500Z): equal lengths compare as text, others by seconds then fraction.
+ */
+export function compareTimestamps(a: string, b: string): number {
+  if (a.length === b.length || a.length < 20 || b.length < 20) return a < b ? -1 : a > b ? 1 : 0;
+  const sa = a.slice(0, 19), sb = b.slice(0, 19);
+  if (sa !== sb) return sa < sb ? -1 : 1;
+  const fa = a.slice(20, -1).padEnd(9, '0'), fb = b.slice(20, -1).padEnd(9, '0');
+  return fa < fb ? -1 : fa > fb ? 1 : 0;
+}
 
 /** True when the message's tokens at the entry's positions are the ones the entry kept verbatim. */
 function keptTokensMatch(message: string, e: CacheEntry): boolean {

@@ -17,7 +17,12 @@ export interface PatternsOptions extends MinerOptions {
 /** Where the stage reports what operators watch (the metrics). */
 export interface MinerSink { evicted(n: number): void; templates(n: number): void }
 
-interface StateFile { version: 1; lsn: number; miner: MinerSnapshot }
+interface StateFile { version: 1; lsn: number; options?: string; miner: MinerSnapshot }
+
+/** The options that decide what a message is assigned: state built under others is used, with a warning. */
+const fingerprint = (o: PatternsOptions): string => JSON.stringify({
+  similarity: o.similarity, maxTokens: o.maxTokens, maskRules: o.maskRules.map((r) => [r.name, r.pattern.source, r.replacement ?? null]),
+});
 
 const CATCH_UP_ROWS = 20_000;
 
@@ -55,13 +60,18 @@ export class PatternStage {
     }
     if (text === undefined) return new PatternStage(new TemplateMiner(opts), 0, dir, store, log, opts, sink);
     let state: StateFile;
+    let miner: TemplateMiner;
     try {
       state = JSON.parse(text) as StateFile;
-      if (state.version !== 1 || typeof state.lsn !== 'number') throw new Error(`unknown format (version ${String(state.version)})`);
+      if (state.version !== 1 || typeof state.lsn !== 'number' || !Array.isArray(state.miner?.templates)) throw new Error(`unknown format (version ${String(state.version)})`);
+      miner = TemplateMiner.restore(state.miner, opts);
     } catch (err) {
-      throw new StorageError(`cannot read the template miner's state ${file}: ${errorMessage(err)}; move the file away to start mining afresh (template ids of new records would then change)`, { cause: err });
+      throw new StorageError(`cannot read the template miner's state ${file}: ${errorMessage(err)}; move the file away to mine the stored records afresh at the next start (new templates get new ids)`, { cause: err });
     }
-    return new PatternStage(TemplateMiner.restore(state.miner, opts), state.lsn, dir, store, log, opts, sink);
+    if (state.options !== undefined && state.options !== fingerprint(opts)) {
+      log.warn({ saved: state.options, now: fingerprint(opts) }, 'the template miner state was built with other patterns options: known templates keep their ids, new messages are mined with the current options');
+    }
+    return new PatternStage(miner, state.lsn, dir, store, log, opts, sink);
   }
 
   /** Mines every record of the batch and writes the template ids into it. Synchronous by contract (see WritePath). */
@@ -93,6 +103,7 @@ export class PatternStage {
       );
       for (const r of rows) this.miner.add(String(r.service), String(r.message), String(r.ts));
       replayed += rows.length;
+      if (replayed % 500_000 < CATCH_UP_ROWS && replayed >= 500_000) this.log.info({ records: replayed, lsn: Number(rows[rows.length - 1]?.lsn) }, 'template miner catching up with stored records');
       const last = rows[rows.length - 1];
       if (!last || rows.length < CATCH_UP_ROWS) break;
       from = Number(last.lsn);
@@ -116,7 +127,8 @@ export class PatternStage {
    * that changed into the templates table. The snapshot is taken synchronously, so it matches `lsn` exactly.
    */
   async save(lsn: number): Promise<void> {
-    const state: StateFile = { version: 1, lsn, miner: this.miner.snapshot() };
+    if (lsn === this.savedLsn && !this.miner.changed) return; // nothing new: the file on disk is current
+    const state: StateFile = { version: 1, lsn, options: fingerprint(this.opts), miner: this.miner.snapshot() };
     const changed = this.miner.takeDirty();
     const run = (async () => {
       const file = join(this.dir, 'miner.json');
@@ -151,9 +163,9 @@ export class PatternStage {
     }
   }
 
-  /** Rows for the templates still held (an evicted one keeps its last stored row). */
+  /** Rows for changed templates, evicted ones included (their ids stay on stored records, so their text is kept). */
   private rows(list: readonly Template[]): TemplateRow[] {
-    return list.filter((t) => this.miner.get(t.id) === t && t.firstSeen !== '').map(rowOf);
+    return list.filter((t) => t.firstSeen !== '').map(rowOf);
   }
 
   async close(lastLsn: number): Promise<void> {

@@ -106,10 +106,15 @@ export class Wal {
     this.failure ??= new WalError(message, { cause });
   }
 
+  /** Why an append would be refused now (closed, or failed for good), or undefined when it would be taken. */
+  refusal(): WalError | undefined {
+    return this.closed ? new WalError('cannot append to the write-ahead log: it is closed') : this.failure;
+  }
+
   /** Appends complete NDJSON lines (each ending in \n). Resolves once durable. */
   append(data: Buffer | string, lastLsn: number, hasDeadLetters = false): Promise<void> {
-    if (this.closed) return Promise.reject(new WalError('cannot append to the write-ahead log: it is closed'));
-    if (this.failure) return Promise.reject(this.failure);
+    const refused = this.refusal();
+    if (refused) return Promise.reject(refused);
     const p = new Promise<void>((resolve, reject) => this.pending.waiters.push({ resolve, reject }));
     const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     this.pending.chunks.push(buf);

@@ -57,6 +57,9 @@ export class WritePath {
 
   /** Stamps LSNs into a serialized batch and appends it; resolves after the group commit that made it durable. */
   async append(batch: SerializedBatch, source: string): Promise<WriteResult> {
+    // A batch the WAL would refuse is refused before it is mined or numbered: nothing of it may reach any state.
+    const refused = this.wal.refusal();
+    if (refused) throw refused;
     this.beforeStamp?.(batch);
     const firstLsn = this.nextLsn;
     // Stamping and appending happen in one synchronous step, so WAL order is LSN order.
