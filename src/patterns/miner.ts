@@ -18,7 +18,7 @@ export interface MinerOptions {
   examples: number;
   /** Characters kept per example message. */
   maxExampleChars: number;
-  /** Entries of the exact-match cache (masked token sequence -> template); cleared when full. */
+  /** Entries of the cache (message shape -> template), saved with the state; cleared when full. */
   cacheEntries: number;
   /** User masking rules, applied before the built-in ones. */
   maskRules: readonly MaskRule[];
@@ -32,7 +32,7 @@ export const defaultMinerOptions: Readonly<MinerOptions> = Object.freeze({
   maxTokens: 256,
   examples: 3,
   maxExampleChars: 1024,
-  cacheEntries: 50_000,
+  cacheEntries: 20_000,
   maskRules: [],
 });
 
@@ -83,6 +83,8 @@ export interface MinerSnapshot {
   services?: string[];
   stats: Pick<MinerStats, 'evicted' | 'servicesDropped' | 'cacheClears'>;
   templates: Template[];
+  /** The cache: [service, key, template id, positions of kept digit tokens, those tokens]. */
+  cache?: [string, string, string, number[] | null, string[] | null][];
 }
 
 /**
@@ -300,8 +302,7 @@ export class TemplateMiner {
     return {
       version: 1, seq: this.seq, services: [...this.services.keys()],
       stats: { evicted: this.stats.evicted, servicesDropped: this.stats.servicesDropped, cacheClears: this.stats.cacheClears },
-      // The cache is not saved (it can hold tens of MB): after a restore, a message that would have hit it is matched
-      // afresh, which finds the same template unless a closer one was created since.
+      cache: [...this.services.values()].flatMap((svc) => [...svc.cache].map(([k, e]): [string, string, string, number[] | null, string[] | null] => [svc.name, k, e.t.id, e.at ?? null, e.toks ?? null])),
       templates: this.all().map((t) => ({ id: t.id, seq: t.seq, service: t.service, tokens: [...t.tokens], count: t.count, firstSeen: t.firstSeen, lastSeen: t.lastSeen, examples: [...t.examples], route: t.route })),
     };
   }
@@ -319,16 +320,22 @@ export class TemplateMiner {
       m.file(svc, { id: t.id, seq: t.seq, service: t.service, tokens: [...t.tokens], count: t.count, firstSeen: t.firstSeen, lastSeen: t.lastSeen, examples: [...t.examples], route: t.route });
     }
     m.stats.services = m.services.size;
+    // A hit is the template the first line of its key was given: the cache is state, restored with the rest.
+    for (const [name, key, id, at, toks] of snap.cache ?? []) {
+      const svc = m.services.get(name), t = m.byId.get(id);
+      if (!svc || !t) continue;
+      svc.cache.set(key, { t, at: at ?? undefined, toks: toks ?? undefined });
+      m.cacheSize++;
+    }
     return m;
   }
 }
 
 /**
- * The cache key of a message: every run of ASCII letters and digits that holds a digit is written by character class
- * (0 stays 0, 1-9 become 1, a-f a, A-F A, other letters stay), the rest stays. The built-in rules tell these classes
- * apart and nothing finer (no rule cares which hex letter or which non-zero digit it sees, and 0x is kept), so two
- * messages with the same key mask to the same tokens, except for kept tokens holding a digit, which the cache entry
- * checks verbatim. One pass, no regex.
+ * The cache key of a message: every run of ASCII letters and digits that holds a digit becomes 0 (one pass, no
+ * regex), so lines that differ only in numbers, ids, hashes and addresses share a key. A hit gives the template the
+ * first line of that key was given. The cache is part of the miner's state (saved and restored with it), so the same
+ * input gives the same ids whether or not the miner was restarted in between.
  */
 export function shapeOf(s: string): string {
   let out = '', last = 0, i = 0;
@@ -342,20 +349,11 @@ export function shapeOf(s: string): string {
         if (d >= 48 && d <= 57) digit = true;
         else if (!((d >= 65 && d <= 90) || (d >= 97 && d <= 122))) break;
       }
-      if (digit) { out += s.slice(last, i) + classes(s, i, j); last = j; }
+      if (digit) { out += `${s.slice(last, i)}0`; last = j; }
       i = j;
     } else i++;
   }
   return last === 0 ? s : out + s.slice(last);
-}
-
-function classes(s: string, from: number, to: number): string {
-  let r = '';
-  for (let k = from; k < to; k++) {
-    const d = s.charCodeAt(k);
-    r += d === 48 ? '0' : d <= 57 ? '1' : d >= 97 && d <= 102 ? 'a' : d >= 65 && d <= 70 ? 'A' : s[k];
-  }
-  return r;
 }
 
 const HAS_DIGIT = /[0-9]/;
@@ -393,7 +391,7 @@ function keptTokensMatch(message: string, e: CacheEntry): boolean {
   return true;
 }
 /** Messages longer than this are mined without the cache, which keeps the cache's memory bounded (entries x this). */
-const MAX_CACHED_CHARS = 1024;
+const MAX_CACHED_CHARS = 512;
 
 const plainWord = (t: string | undefined): t is string => t !== undefined && !t.includes(WILDCARD) && !/\d/.test(t);
 
