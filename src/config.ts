@@ -72,7 +72,7 @@ export const configSchema = {
     maxTokens: int(8, 256),
     examples: { type: 'integer', minimum: 0, maximum: 20, default: 3 },
     maxExampleChars: int(16, 1024),
-    cacheEntries: int(0, 50_000),
+    cacheEntries: int(0, 20_000),
     snapshotIntervalMs: int(1000, 10_000),
     maskRules: {
       type: 'array', default: [], maxItems: 100,
