@@ -34,6 +34,8 @@ export interface Generator {
    * passes this as the per-line default, as a real collector knows which file or app a line came from.
    */
   readonly lastService: string;
+  /** The template (with its `{placeholders}`) the last line was rendered from: ground truth for template mining. */
+  readonly lastPattern: string;
 }
 
 export const DEFAULT_SERVICES = 12;
@@ -63,6 +65,7 @@ class DemoGenerator implements Generator {
   produced = 0;
   timeMs: number;
   lastService = '';
+  lastPattern = '';
   private readonly rng: Rng;
   private readonly fleet: readonly FleetService[];
   private readonly pickService: Weighted<FleetService>;
@@ -117,6 +120,7 @@ class DemoGenerator implements Generator {
     };
     this.produced++;
     this.lastService = spec.name;
+    this.lastPattern = template.pattern;
     return formatLine(event, this.mixed ? spec.format : 'json', rng);
   }
 
