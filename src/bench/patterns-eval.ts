@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { groupingAccuracy, parsingAccuracy, squash } from '../patterns/accuracy.js';
 import { LOGHUB_SYSTEMS, defaultLoghubDir, loghubAvailable, readLoghubSystem, type LoghubSystem } from '../patterns/loghub-data.js';
-import { OfflineMiner } from '../patterns/offline.js';
+import { OfflineMiner, mineLines } from '../patterns/offline.js';
 import { TemplateMiner } from '../patterns/miner.js';
 import { createGenerator } from '../demo/index.js';
 
@@ -18,13 +18,7 @@ const { values } = parseArgs({ options: {
 const dir = values.data;
 if (!loghubAvailable(dir)) { console.error(`eval:patterns: no Loghub data under ${dir} (pass --data)`); process.exit(2); }
 
-function mine(lines: readonly string[], messageOnly: boolean): { ids: string[]; templates: string[] } {
-  const m = new OfflineMiner({ messageOnly, service: 'eval' });
-  for (const l of lines) m.add(l);
-  const ids: string[] = [], templates: string[] = [];
-  for (const r of m.results()) { ids.push(r.template_id); templates.push(r.template); }
-  return { ids, templates };
-}
+const mine = (lines: readonly string[], messageOnly: boolean) => mineLines(lines, { messageOnly, service: 'eval' });
 
 function showMisses(s: LoghubSystem, got: { ids: string[]; templates: string[] }, n: number): void {
   const seen = new Set<string>();

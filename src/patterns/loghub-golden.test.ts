@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { groupingAccuracy, parsingAccuracy, squash } from './accuracy.js';
 import { LOGHUB_SYSTEMS, loghubAvailable, readLoghubSystem } from './loghub-data.js';
-import { OfflineMiner } from './offline.js';
+import { mineLines } from './offline.js';
 
 /** dist/patterns -> ../shared/data/loghub-2k beside the checkout. */
 const dataDir = fileURLToPath(new URL('../../../shared/data/loghub-2k/', import.meta.url));
@@ -15,13 +15,7 @@ const floors: Record<string, [number, number]> = {
   Linux: [0.69, 0.4], OpenSSH: [0.99, 0.99], Spark: [0.92, 0.92], Zookeeper: [0.985, 0.985],
 };
 
-function mine(lines: readonly string[], messageOnly: boolean): { ids: string[]; templates: string[] } {
-  const m = new OfflineMiner({ messageOnly, service: 'golden' });
-  for (const l of lines) m.add(l);
-  const ids: string[] = [], templates: string[] = [];
-  for (const r of m.results()) { ids.push(r.template_id); templates.push(r.template); }
-  return { ids, templates };
-}
+const mine = (lines: readonly string[], messageOnly: boolean) => mineLines(lines, { messageOnly, service: 'golden' });
 
 for (const system of LOGHUB_SYSTEMS) {
   test(`template mining on Loghub ${system}: grouping and parsing accuracy hold, raw lines within 0.02 of messages`, (t) => {

@@ -61,3 +61,12 @@ export class OfflineMiner {
     }
   }
 }
+
+/** Mines a whole input at once: per line, its template id and final template text (evaluation and tests). */
+export function mineLines(lines: readonly string[], opts: OfflineOptions): { ids: string[]; templates: string[] } {
+  const m = new OfflineMiner(opts);
+  for (const l of lines) m.add(l);
+  const ids: string[] = [], templates: string[] = [];
+  for (const r of m.results()) { ids.push(r.template_id); templates.push(r.template); }
+  return { ids, templates };
+}
