@@ -1,0 +1,92 @@
+// The runtime with the built-in detectors on synthetic streams: windows, watermark, late records, dedup, resolution.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { schemaValidators } from '../model/schemas.js';
+import type { Anomaly } from '../model/anomaly.js';
+import { DetectionRuntime } from './runtime.js';
+import { createVolumeDetector } from './volume.js';
+import { createErrorRateDetector } from './error-rate.js';
+import { createNewTemplateDetector } from './new-template.js';
+
+const ctx = { templateText: (id: string) => (id === 't-new' ? 'disk <*> is full' : undefined) };
+const T0 = Date.UTC(2026, 0, 5, 0, 0, 0);
+const MIN = 60_000;
+
+function runtime() {
+  return new DetectionRuntime([createVolumeDetector(), createErrorRateDetector(), createNewTemplateDetector()], ctx, schemaValidators().anomaly);
+}
+
+/** Feeds `perMinute(m)` records for minutes [from, to) of service `svc`, advancing after each minute. */
+function feed(rt: DetectionRuntime, svc: string, from: number, to: number, perMinute: (m: number) => { n: number; errors?: number; template?: string }): Anomaly[] {
+  const out: Anomaly[] = [];
+  for (let m = from; m < to; m++) {
+    const { n, errors = 0, template = 't-ok' } = perMinute(m);
+    for (let i = 0; i < n; i++) {
+      rt.observe({ tsMs: T0 + m * MIN + Math.floor((i * MIN) / Math.max(n, 1)), service: svc, level: i < errors ? 'ERROR' : 'INFO', templateId: i < errors ? 't-err' : template, id: `r${m}-${i}` });
+    }
+    out.push(...rt.advance());
+  }
+  return out;
+}
+
+test('steady traffic with noise raises nothing', () => {
+  const rt = runtime();
+  const got = feed(rt, 'api', 0, 240, (m) => ({ n: 100 + ((m * 37) % 21) - 10, errors: (m * 7) % 3 }));
+  assert.deepEqual(got, []);
+  assert.ok(rt.stats.windowsClosed >= 238);
+});
+
+test('a volume spike is one anomaly that grows while it lasts and resolves after it ends', () => {
+  const rt = runtime();
+  feed(rt, 'api', 0, 60, () => ({ n: 100 }));
+  const during = feed(rt, 'api', 60, 65, () => ({ n: 1500 }));
+  const spikes = during.filter((a) => a.anomaly_type === 'volume_spike');
+  assert.ok(spikes.length >= 4, `updates while the spike lasts: ${spikes.length}`);
+  assert.equal(new Set(spikes.map((a) => a.anomaly_id)).size, 1, 'one anomaly, updated');
+  const last = spikes[spikes.length - 1] as Anomaly;
+  assert.equal(last.window_start, new Date(T0 + 60 * MIN).toISOString());
+  assert.match(last.description, /api logged 1500 records .* its usual 100/);
+  assert.equal(last.evidence.baseline, 100);
+  const after = feed(rt, 'api', 65, 75, () => ({ n: 100 }));
+  assert.ok(after.some((a) => a.anomaly_id === last.anomaly_id && a.status === 'resolved'));
+});
+
+test('an error-rate spike is found by its count, not by a share over tiny windows', () => {
+  const rt = runtime();
+  feed(rt, 'pay', 0, 60, (m) => ({ n: 200, errors: m % 2 }));
+  const quiet = [...feed(rt, 'quiet', 0, 60, (m) => ({ n: 3, errors: m === 59 ? 2 : 0 })), ...rt.advanceTo(T0 + 60 * MIN + 10_000)];
+  assert.deepEqual(quiet.filter((a) => a.anomaly_type === 'error_rate_spike'), []);
+  const got = [...feed(rt, 'pay', 60, 61, () => ({ n: 200, errors: 60 })), ...rt.advanceTo(T0 + 61 * MIN + 10_000)];
+  const a = got.find((x) => x.anomaly_type === 'error_rate_spike');
+  assert.ok(a, JSON.stringify(got));
+  assert.equal(a.severity, 'high');
+  assert.deepEqual(a.evidence.template_ids, ['t-err']);
+  assert.equal(a.evidence.sample_record_ids?.length, 3);
+});
+
+test('a new template after the warm-up is reported with its text; templates of the warm-up are not', () => {
+  const rt = runtime();
+  const early = feed(rt, 'disk', 0, 40, (m) => ({ n: 50, template: m === 3 ? 't-early' : 't-ok' }));
+  assert.deepEqual(early.filter((a) => a.anomaly_type === 'new_template'), []);
+  const got = [...feed(rt, 'disk', 40, 41, () => ({ n: 50, template: 't-new' })), ...rt.advanceTo(T0 + 41 * MIN + 10_000)];
+  const a = got.find((x) => x.anomaly_type === 'new_template');
+  assert.ok(a);
+  assert.match(a.description, /never logged before.*"disk <\*> is full"/);
+});
+
+test('a service that stops logging raises a volume drop through empty windows; late records are counted, not lost silently', () => {
+  const rt = runtime();
+  feed(rt, 'cron', 0, 60, () => ({ n: 80 }));
+  feed(rt, 'other', 0, 60, () => ({ n: 10 }));
+  const got = feed(rt, 'other', 60, 63, () => ({ n: 10 }));
+  const drop = got.find((a) => a.anomaly_type === 'volume_drop' && a.service === 'cron');
+  assert.ok(drop, JSON.stringify(got.map((a) => [a.anomaly_type, a.service])));
+  assert.match(drop.description, /cron logged 0 records/);
+  rt.observe({ tsMs: T0 + 5 * MIN, service: 'cron', level: 'INFO', templateId: 't-ok' });
+  assert.equal(rt.stats.late, 1);
+});
+
+test('the same records give the same anomalies (deterministic ids)', () => {
+  const run = () => { const rt = runtime(); feed(rt, 'api', 0, 60, () => ({ n: 100 })); return feed(rt, 'api', 60, 62, () => ({ n: 2000, errors: 900 })).map((a) => [a.anomaly_id, a.anomaly_type, a.score]); };
+  assert.deepEqual(run(), run());
+});

@@ -1,0 +1,197 @@
+// The detection runtime: event-time windows per service closed by a watermark, detectors run on each closed window,
+// findings deduplicated into anomalies (a continuing problem updates one anomaly) and resolved when they stop.
+import { createHash } from 'node:crypto';
+import type { Anomaly } from '../model/anomaly.js';
+import type { Validator } from '../model/schemas.js';
+import type { DetectContext, Detector, DetectRecord, Finding, WindowStats } from './detector.js';
+
+export interface RuntimeOptions {
+  /** Window length: the unit of detection (and the bound on detection delay, plus the lateness). */
+  windowMs: number;
+  /** How far behind the newest event time a record may arrive and still count; later ones are counted as late. */
+  allowedLatenessMs: number;
+  /** An open anomaly with no finding for this many windows is resolved. */
+  resolveAfterWindows: number;
+  /** Services with open windows; past it the least recently seen service's windows are dropped (counted). */
+  maxServices: number;
+  /** Record ids kept per template and window as samples. */
+  samplesPerTemplate: number;
+  /** Empty windows reported to detectors per service and advance at most (a service gone for days is not walked). */
+  maxEmptyWindows: number;
+}
+
+export const defaultRuntimeOptions: RuntimeOptions = {
+  windowMs: 60_000, allowedLatenessMs: 10_000, resolveAfterWindows: 5, maxServices: 10_000, samplesPerTemplate: 3, maxEmptyWindows: 60,
+};
+
+interface Acc { count: number; errors: number; templates: Map<string, number>; templateErrors: Map<string, number>; samples: Map<string, string[]> }
+interface ServiceWindows { open: Map<number, Acc>; closedUntil: number }
+interface OpenAnomaly { anomaly: Anomaly; lastEndMs: number }
+
+export interface RuntimeStats { late: number; windowsClosed: number; servicesDropped: number; anomaliesOpened: number }
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * The runtime must see records in the order the write path assigns LSNs and be driven only by event time (records)
+ * or by `advanceTo` (a processing-time clock when the stream is idle), so a replay of the same records gives the same
+ * anomalies. Every anomaly it returns has been checked against schemas/anomaly_schema.yaml.
+ */
+export class DetectionRuntime {
+  private readonly services = new Map<string, ServiceWindows>();
+  private readonly openAnomalies = new Map<string, OpenAnomaly>();
+  private maxTs = -Infinity;
+  /** Windows ending at or before this are closed. */
+  private closedUntil = -Infinity;
+  readonly stats: RuntimeStats = { late: 0, windowsClosed: 0, servicesDropped: 0, anomaliesOpened: 0 };
+  readonly opts: RuntimeOptions;
+
+  constructor(
+    private readonly detectors: readonly Detector[],
+    private readonly ctx: DetectContext,
+    private readonly validator: Validator<Anomaly>,
+    opts: Partial<RuntimeOptions> = {},
+  ) {
+    this.opts = { ...defaultRuntimeOptions, ...opts };
+  }
+
+  /** Adds one record to its service's window. A record older than its service's closed windows is counted late. */
+  observe(r: DetectRecord): void {
+    const { windowMs } = this.opts;
+    const start = Math.floor(r.tsMs / windowMs) * windowMs;
+    let svc = this.services.get(r.service);
+    if (!svc) {
+      if (this.services.size >= this.opts.maxServices) this.dropOldestService();
+      svc = { open: new Map(), closedUntil: -Infinity }; // a new service has no empty windows before its first record
+      this.services.set(r.service, svc);
+    }
+    if (start + windowMs <= svc.closedUntil) { this.stats.late++; return; }
+    let acc = svc.open.get(start);
+    if (!acc) { acc = { count: 0, errors: 0, templates: new Map(), templateErrors: new Map(), samples: new Map() }; svc.open.set(start, acc); }
+    acc.count++;
+    acc.templates.set(r.templateId, (acc.templates.get(r.templateId) ?? 0) + 1);
+    if (r.level === 'ERROR' || r.level === 'FATAL') {
+      acc.errors++;
+      acc.templateErrors.set(r.templateId, (acc.templateErrors.get(r.templateId) ?? 0) + 1);
+    }
+    if (r.id !== undefined) {
+      const s = acc.samples.get(r.templateId);
+      if (!s) acc.samples.set(r.templateId, [r.id]);
+      else if (s.length < this.opts.samplesPerTemplate) s.push(r.id);
+    }
+    if (r.tsMs > this.maxTs) this.maxTs = r.tsMs;
+  }
+
+  /** Closes the windows the watermark (newest event time minus the lateness) has passed; returns changed anomalies. */
+  advance(): Anomaly[] {
+    return this.closeUntil(this.maxTs - this.opts.allowedLatenessMs);
+  }
+
+  /** Moves the watermark to `ms` at least (a processing-time clock while the stream is idle: silences and drops). */
+  advanceTo(ms: number): Anomaly[] {
+    return this.closeUntil(Math.max(ms, this.maxTs - this.opts.allowedLatenessMs));
+  }
+
+  /** Closes every window (end of a replay). */
+  finish(): Anomaly[] {
+    return this.closeUntil(Math.floor(this.maxTs / this.opts.windowMs) * this.opts.windowMs + this.opts.windowMs);
+  }
+
+  private closeUntil(watermark: number): Anomaly[] {
+    const { windowMs } = this.opts;
+    const until = Math.floor(watermark / windowMs) * windowMs;
+    if (!(until > this.closedUntil)) return [];
+    const changed = new Map<string, Anomaly>();
+    for (const [service, svc] of this.services) {
+      const starts = [...svc.open.keys()].filter((s) => s + windowMs <= until).sort((a, b) => a - b);
+      // Empty windows between what was closed and what is closing now (only for services that logged before).
+      let next = svc.closedUntil === -Infinity ? (starts[0] ?? until) : svc.closedUntil;
+      if (until - next > this.opts.maxEmptyWindows * windowMs) next = until - this.opts.maxEmptyWindows * windowMs;
+      for (const start of starts) {
+        for (; next < start; next += windowMs) this.emit(this.runEmpty(service, next, next + windowMs), next, next + windowMs, changed);
+        const acc = svc.open.get(start) as Acc;
+        svc.open.delete(start);
+        this.emit(this.run({ service, startMs: start, endMs: start + windowMs, ...acc }), start, start + windowMs, changed);
+        next = start + windowMs;
+      }
+      if (svc.closedUntil !== -Infinity || starts.length > 0) for (; next < until; next += windowMs) this.emit(this.runEmpty(service, next, next + windowMs), next, next + windowMs, changed);
+      svc.closedUntil = until;
+    }
+    this.closedUntil = until;
+    this.resolveStale(until, changed);
+    return [...changed.values()];
+  }
+
+  private run(w: WindowStats): Finding[] {
+    this.stats.windowsClosed++;
+    return this.detectors.flatMap((d) => d.observe(w, this.ctx));
+  }
+
+  private runEmpty(service: string, start: number, end: number): Finding[] {
+    return this.detectors.flatMap((d) => d.observeEmpty?.(service, start, end, this.ctx) ?? []);
+  }
+
+  /** Turns findings into anomalies: a finding right after an open anomaly of the same kind extends it. */
+  private emit(findings: Finding[], startMs: number, endMs: number, changed: Map<string, Anomaly>): void {
+    for (const f of findings) {
+      const key = `${f.type}\u0001${f.service}\u0001${f.key}`;
+      const open = this.openAnomalies.get(key);
+      if (open && open.lastEndMs >= startMs - this.opts.windowMs) {
+        const a = open.anomaly;
+        const higher = f.score > a.score;
+        open.anomaly = {
+          ...a, window_end: iso(endMs), detected_at: iso(endMs),
+          score: Math.max(a.score, f.score), confidence: Math.max(a.confidence, f.confidence),
+          severity: rank(f.severity) > rank(a.severity) ? f.severity : a.severity,
+          // The strongest window's sentence and evidence describe the problem; the span says how long it lasted.
+          description: higher ? f.description : a.description, evidence: higher ? f.evidence : a.evidence,
+        };
+        open.lastEndMs = endMs;
+        this.check(open.anomaly);
+        changed.set(key, open.anomaly);
+        continue;
+      }
+      const anomaly: Anomaly = {
+        anomaly_id: createHash('sha256').update(`${key}\u0001${startMs}`).digest('hex').slice(0, 16),
+        detected_at: iso(endMs), window_start: iso(startMs), window_end: iso(endMs),
+        anomaly_type: f.type, severity: f.severity, service: f.service, description: f.description,
+        score: Math.max(0, f.score), confidence: f.confidence, evidence: f.evidence, status: 'open',
+      };
+      this.check(anomaly);
+      this.openAnomalies.set(key, { anomaly, lastEndMs: endMs });
+      this.stats.anomaliesOpened++;
+      changed.set(key, anomaly);
+    }
+  }
+
+  private resolveStale(until: number, changed: Map<string, Anomaly>): void {
+    const limit = until - this.opts.resolveAfterWindows * this.opts.windowMs;
+    for (const [key, open] of this.openAnomalies) {
+      if (open.lastEndMs > limit) continue;
+      const resolved: Anomaly = { ...open.anomaly, status: 'resolved' };
+      this.openAnomalies.delete(key);
+      changed.set(key, resolved);
+    }
+  }
+
+  private check(a: Anomaly): void {
+    const problems = this.validator.check(a);
+    if (problems) throw new Error(`BUG: a detector produced an anomaly that does not match schemas/anomaly_schema.yaml: ${problems.join('; ')}`);
+  }
+
+  private dropOldestService(): void {
+    const first = this.services.keys().next();
+    if (first.done === true) return;
+    this.services.delete(first.value);
+    this.stats.servicesDropped++;
+  }
+
+  /** Windows still open (for tests and status). */
+  get openWindows(): number {
+    let n = 0;
+    for (const s of this.services.values()) n += s.open.size;
+    return n;
+  }
+}
+
+const rank = (s: Anomaly['severity']): number => ['low', 'medium', 'high', 'critical'].indexOf(s);
