@@ -13,6 +13,7 @@ export interface Config {
   query: { defaultLimit: number; maxLimit: number; maxQueryChars: number };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   demo: { linesPerSecond: number; seed: number };
+  detect: { enabled: boolean; windowMs: number; allowedLatenessMs: number; resolveAfterWindows: number; detectors: ('volume' | 'error_rate' | 'new_template')[] };
   patterns: {
     similarity: number; maxTemplatesPerService: number; maxServices: number; maxTemplates: number; maxTokens: number; examples: number;
     maxExampleChars: number; cacheEntries: number; snapshotIntervalMs: number;
@@ -64,6 +65,13 @@ export const configSchema = {
   query: obj({ defaultLimit: int(1, 100), maxLimit: int(1, 10_000), maxQueryChars: int(16, 16_384) }),
   log: obj({ level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' } }),
   demo: obj({ linesPerSecond: int(1, 200), seed: int(0, 42) }),
+  detect: obj({
+    enabled: { type: 'boolean', default: true },
+    windowMs: int(1000, 60_000),
+    allowedLatenessMs: int(0, 10_000),
+    resolveAfterWindows: int(1, 5),
+    detectors: { type: 'array', uniqueItems: true, items: { enum: ['volume', 'error_rate', 'new_template'] }, default: ['volume', 'error_rate', 'new_template'] },
+  }),
   patterns: obj({
     similarity: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 0.7 },
     maxTemplatesPerService: int(10, 2000),

@@ -18,6 +18,8 @@ export interface Metrics {
   readonly walCorrupt: Counter;
   readonly templates: Gauge;
   readonly templateEvictions: Counter;
+  readonly anomalies: Counter<'type' | 'severity'>;
+  readonly lateRecords: Counter;
 }
 
 export function createMetrics(): Metrics {
@@ -43,6 +45,8 @@ export function createMetrics(): Metrics {
     loadErrors: new Counter({ name: 'logsift_wal_load_errors_total', help: 'Failed attempts to load a WAL segment into the store (retried).', ...r }),
     walCorrupt: new Counter({ name: 'logsift_wal_corrupt_lines_total', help: 'WAL lines the store could not read, moved to the dead-letter store as wal_corrupt.', ...r }),
     templates: new Gauge({ name: 'logsift_templates', help: 'Message templates the miner holds, over all services.', ...r }),
+    anomalies: new Counter({ name: 'logsift_anomalies_total', help: 'Anomalies opened by the detectors, by type and severity.', labelNames: ['type', 'severity'], ...r }),
+    lateRecords: new Counter({ name: 'logsift_detect_late_records_total', help: 'Records that arrived after their detection window closed (detect.allowedLatenessMs): stored, but not seen by detectors.', ...r }),
     templateEvictions: new Counter({ name: 'logsift_template_evictions_total', help: 'Templates evicted because a service reached patterns.maxTemplatesPerService or the miner reached patterns.maxServices.', ...r }),
   };
 }

@@ -16,6 +16,8 @@ import { rejectReasons } from './normalize/reasons.js';
 import { listDeadLetters, markReplay, type DeadLetterFilter } from './store/dead-letters.js';
 import { PatternStage } from './patterns/stage.js';
 import { patternsOptions } from './patterns/options.js';
+import { DetectStage } from './detect/stage.js';
+import { templateText } from './patterns/miner.js';
 
 export interface IngestSummary extends WriteResult { skipped: number; reasons: Record<string, number> }
 
@@ -36,6 +38,7 @@ export class Engine {
     readonly intake: Intake,
     readonly pool: IntakePool,
     readonly patterns: PatternStage,
+    readonly detect: DetectStage | undefined,
     /** Injected clock: tests pass a fixed one. */
     readonly now: () => Date,
   ) {}
@@ -59,7 +62,14 @@ export class Engine {
     const pool = new IntakePool({ normalize: config.normalize, maxDeadLetterBytes: config.normalize.maxDeadLetterBytes, window }, config.server.ingestWorkers);
     // Template ids are stamped in the same synchronous step as LSNs, so mining follows WAL order exactly.
     writePath.beforeStamp = (batch) => patterns.stamp(batch);
-    const engine = new Engine(config, log, metrics, store, writePath, intake, pool, patterns, opts.now ?? (() => new Date()));
+    // Detectors see each durable batch, in LSN order, with its template ids.
+    const detect = config.detect.enabled ? await DetectStage.open(store, config.detect, {
+      templateText: (id) => { const t = patterns.miner.get(id); return t ? templateText(t) : undefined; },
+    }, schemaValidators().anomaly, log, {
+      opened: (a) => metrics.anomalies.inc({ type: a.anomaly_type, severity: a.severity }), late: (n) => metrics.lateRecords.inc(n),
+    }) : undefined;
+    if (detect) writePath.afterDurable = (batch, firstLsn) => detect.observeBatch(batch, firstLsn);
+    const engine = new Engine(config, log, metrics, store, writePath, intake, pool, patterns, detect, opts.now ?? (() => new Date()));
     if (existing.length > 0) log.info({ segments: existing.length, appliedLsn: store.appliedLsn }, 'replaying write-ahead log');
     if (corrupt.length > 0) {
       log.warn({ lines: corrupt.length }, 'write-ahead log held unreadable lines; they are moved to the dead-letter store');
@@ -73,6 +83,7 @@ export class Engine {
     // Records stored after the miner's last save (a crash) are mined again, in LSN order, before any new one.
     await patterns.catchUp(relationSql(engine.parts), writePath.lastLsn);
     patterns.start(() => writePath.lastLsn);
+    detect?.start(engine.now);
     writePath.start();
     engine.maintenanceTimer = setInterval(() => { void engine.maintain().catch((err) => log.error({ err }, 'maintenance failed')); }, config.store.maintenanceIntervalMs);
     engine.maintenanceTimer.unref();
@@ -164,8 +175,9 @@ export class Engine {
   }
 
   /** Makes everything written so far queryable (seals the WAL segment and loads it). */
-  flush(): Promise<void> {
-    return this.writePath.flush();
+  async flush(): Promise<void> {
+    await this.writePath.flush();
+    await this.detect?.flush();
   }
 
   /** Seals closed days into Parquet and applies retention; runs on a timer and from `logsift export`. */
@@ -195,6 +207,7 @@ export class Engine {
     if (this.maintenanceTimer) clearInterval(this.maintenanceTimer);
     await this.pool.close();
     await this.writePath.close();
+    await this.detect?.close();
     await this.patterns.close(this.writePath.lastLsn).catch((err) => this.log.error({ err }, 'cannot save the template miner state at close; it catches up from the store at the next start'));
     await this.store.close();
   }

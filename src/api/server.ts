@@ -7,6 +7,7 @@ import { registerQueryRoutes } from './routes-query.js';
 import { registerDlqRoutes } from './routes-dlq.js';
 import { registerOpsRoutes } from './routes-ops.js';
 import { registerPatternRoutes } from './routes-patterns.js';
+import { registerAnomalyRoutes } from './routes-anomalies.js';
 import { ensureTemplatesTable } from '../store/templates.js';
 
 const LEVEL_ORDER = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
@@ -36,5 +37,6 @@ export async function buildServer(engine: Engine): Promise<FastifyInstance> {
   // `| patterns` and /api/v1/patterns join the miner's templates table: it must exist even before the miner saves any.
   await ensureTemplatesTable(engine.store);
   registerPatternRoutes(app, engine);
+  registerAnomalyRoutes(app, engine);
   return app;
 }

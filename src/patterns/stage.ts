@@ -81,6 +81,7 @@ export class PatternStage {
     const ids = new Array<string>(batch.accepted);
     for (let i = 0; i < batch.accepted; i++) ids[i] = this.miner.add(services[i] as string, messages[i] as string, timestamps[i]).id;
     stampTemplateIds(batch, ids);
+    batch.templateIds = ids;
     const { evicted, templates } = this.miner.stats;
     if (evicted !== this.evictedSeen) {
       this.sink.evicted(evicted - this.evictedSeen);

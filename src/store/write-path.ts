@@ -39,6 +39,11 @@ export class WritePath {
    * (template ids) follows LSN order exactly. It must not await and may only write into the batch's own slots.
    */
   beforeStamp: ((batch: SerializedBatch) => void) | undefined;
+  /**
+   * Called once a batch is durable, with its first LSN: detectors read it here. Group commits resolve their writers in
+   * append order, so batches arrive here in LSN order; a batch that failed to become durable never arrives.
+   */
+  afterDurable: ((batch: SerializedBatch, firstLsn: number) => void) | undefined;
   /** Called after each segment is committed to the store, with the LSN range now visible (for detectors and tail). */
   onLoaded: ((lastLsn: number) => void) | undefined;
 
@@ -67,6 +72,7 @@ export class WritePath {
     this.nextLsn = lastLsn + 1;
     this.lastAppendAt = performance.now();
     if (batch.slots.length > 0) await this.wal.append(batch.buf, lastLsn, batch.rejected > 0);
+    if (batch.accepted > 0) this.afterDurable?.(batch, firstLsn);
     if (batch.accepted > 0) this.metrics.ingested.inc({ source }, batch.accepted);
     for (const [reason, n] of Object.entries(batch.reasons)) this.metrics.rejected.inc({ source, reason }, n);
     return { accepted: batch.accepted, rejected: batch.rejected, firstLsn, lastLsn };

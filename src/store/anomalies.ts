@@ -1,0 +1,46 @@
+// The anomalies table: what the detectors found, upserted by id as an anomaly opens, grows and resolves.
+import type { Anomaly } from '../model/anomaly.js';
+import type { LogStore, Row, SqlParam } from './log-store.js';
+
+export const ANOMALIES_DDL = `CREATE TABLE IF NOT EXISTS anomalies (anomaly_id VARCHAR PRIMARY KEY, detected_at TIMESTAMP_NS, window_start TIMESTAMP_NS,
+  window_end TIMESTAMP_NS, anomaly_type VARCHAR, severity VARCHAR, service VARCHAR, description VARCHAR, score DOUBLE, confidence DOUBLE,
+  evidence JSON, status VARCHAR)`;
+
+export async function ensureAnomaliesTable(store: LogStore): Promise<void> {
+  await store.exec(ANOMALIES_DDL);
+}
+
+/** Inserts or replaces anomalies (one transaction, parameterized). */
+export async function upsertAnomalies(store: LogStore, list: readonly Anomaly[]): Promise<void> {
+  if (list.length === 0) return;
+  await store.serial(async (c) => {
+    await c.run('BEGIN TRANSACTION');
+    try {
+      for (const a of list) {
+        await c.run(`INSERT OR REPLACE INTO anomalies VALUES ($1, CAST($2 AS TIMESTAMP_NS), CAST($3 AS TIMESTAMP_NS), CAST($4 AS TIMESTAMP_NS), $5, $6, $7, $8, $9, $10, CAST($11 AS JSON), $12)`, [
+          a.anomaly_id, a.detected_at, a.window_start, a.window_end, a.anomaly_type, a.severity, a.service, a.description.toWellFormed(), a.score, a.confidence, JSON.stringify(a.evidence), a.status,
+        ]);
+      }
+      await c.run('COMMIT');
+    } catch (err) {
+      await c.run('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  });
+}
+
+export interface AnomalyFilter { service?: string; type?: string; severity?: string; status?: string; from?: string; to?: string; limit: number }
+
+const ts = (col: string) => `replace(CAST(${col} AS VARCHAR), ' ', 'T') || 'Z' AS ${col}`;
+
+/** Anomalies matching the filter, newest first; times as RFC 3339 text, evidence as an object. */
+export async function listAnomalies(store: LogStore, f: AnomalyFilter): Promise<Row[]> {
+  const where: string[] = [], params: SqlParam[] = [];
+  const eq = (col: string, v: string | undefined) => { if (v !== undefined) { params.push(v); where.push(`${col} = $${params.length}`); } };
+  eq('service', f.service); eq('anomaly_type', f.type); eq('severity', f.severity); eq('status', f.status);
+  if (f.from !== undefined) { params.push(f.from); where.push(`window_end > CAST($${params.length} AS TIMESTAMP_NS)`); }
+  if (f.to !== undefined) { params.push(f.to); where.push(`window_start < CAST($${params.length} AS TIMESTAMP_NS)`); }
+  params.push(f.limit);
+  return store.query(`SELECT anomaly_id, ${ts('detected_at')}, ${ts('window_start')}, ${ts('window_end')}, anomaly_type, severity, service, description, score, confidence, evidence, status
+    FROM anomalies ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY window_start DESC, anomaly_id LIMIT $${params.length}`, params);
+}
