@@ -12,7 +12,7 @@ export interface Config {
   store: { threads: number; memoryLimit: string; retentionDays: number; maxTotalBytes: number; sealAfterHours: number; maintenanceIntervalMs: number };
   query: { defaultLimit: number; maxLimit: number; maxQueryChars: number };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
-  demo: { linesPerSecond: number; seed: number };
+  demo: { linesPerSecond: number; seed: number; backfillSeconds: number };
   detect: { enabled: boolean; windowMs: number; allowedLatenessMs: number; resolveAfterWindows: number; detectors: ('volume' | 'error_rate' | 'new_template')[] };
   patterns: {
     similarity: number; maxTemplatesPerService: number; maxServices: number; maxTemplates: number; maxTokens: number; examples: number;
@@ -64,7 +64,7 @@ export const configSchema = {
   }),
   query: obj({ defaultLimit: int(1, 100), maxLimit: int(1, 10_000), maxQueryChars: int(16, 16_384) }),
   log: obj({ level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' } }),
-  demo: obj({ linesPerSecond: int(1, 200), seed: int(0, 42) }),
+  demo: obj({ linesPerSecond: int(1, 200), seed: int(0, 42), backfillSeconds: int(0, 3600) }),
   detect: obj({
     enabled: { type: 'boolean', default: true },
     windowMs: int(1000, 60_000),

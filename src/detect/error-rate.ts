@@ -1,6 +1,7 @@
 // error_rate_spike: a service's share of ERROR/FATAL records in a window against its baseline share, tested as counts.
 import type { Detector, DetectContext, Finding, WindowStats } from './detector.js';
 import { confidenceOf } from './stats.js';
+import { quote } from './describe.js';
 
 export interface ErrorRateOptions {
   /** Windows the baseline share is summed over. */
@@ -20,6 +21,7 @@ export const defaultErrorRateOptions: ErrorRateOptions = { historyWindows: 60, w
 
 interface History { counts: number[]; errors: number[] }
 
+
 /**
  * The test: with baseline share p (smoothed: (errors + 1) / (records + 2)), the window's errors k out of n are
  * compared with the binomial mean np by z = (k - np) / sqrt(np(1 - p)): a count test, so a window of 3 records with
@@ -29,7 +31,7 @@ export function createErrorRateDetector(opts: Partial<ErrorRateOptions> = {}): D
   const o = { ...defaultErrorRateOptions, ...opts };
   const history = new Map<string, History>();
 
-  function observe(w: WindowStats, _ctx: DetectContext): Finding[] {
+  function observe(w: WindowStats, ctx: DetectContext): Finding[] {
     let h = history.get(w.service);
     if (h) history.delete(w.service);
     else {
@@ -50,7 +52,7 @@ export function createErrorRateDetector(opts: Partial<ErrorRateOptions> = {}): D
     return [{
       type: 'error_rate_spike', service: w.service, key: '', score: z, confidence: confidenceOf(z),
       severity: share >= 0.5 ? 'critical' : share >= 0.2 ? 'high' : 'medium',
-      description: `${w.service}: ${(share * 100).toFixed(1)}% of its records were errors in the ${minutes} min from ${new Date(w.startMs).toISOString()} (${w.errors} of ${w.count}), against ${(p * 100).toFixed(1)}% usually; most come from template ${top[0]?.[0] ?? '-'}.`,
+      description: `${w.service}: ${(share * 100).toFixed(1)}% of its records were errors in the ${minutes} min from ${new Date(w.startMs).toISOString()} (${w.errors} of ${w.count}), against ${(p * 100).toFixed(1)}% usually; most are ${quote(ctx, top[0]?.[0])}.`,
       evidence: { baseline: p, observed: { share, errors: w.errors, records: w.count }, template_ids: top.map(([id]) => id), sample_record_ids: top.flatMap(([id]) => [...(w.samples.get(id) ?? [])]).slice(0, 5) },
     }];
   }

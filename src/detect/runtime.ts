@@ -18,14 +18,21 @@ export interface RuntimeOptions {
   samplesPerTemplate: number;
   /** Empty windows reported to detectors per service and advance at most (a service gone for days is not walked). */
   maxEmptyWindows: number;
+  /**
+   * Each service's windows close on its own watermark (its newest event time minus the lateness), so one sender's
+   * batches arriving after another's do not make its records late; a service that has gone quiet follows the newest
+   * event time of all services, this much behind (and the idle clock).
+   */
+  silenceGraceMs: number;
 }
 
 export const defaultRuntimeOptions: RuntimeOptions = {
-  windowMs: 60_000, allowedLatenessMs: 10_000, resolveAfterWindows: 5, maxServices: 10_000, samplesPerTemplate: 3, maxEmptyWindows: 60,
+  windowMs: 60_000, allowedLatenessMs: 10_000, resolveAfterWindows: 5, maxServices: 10_000, samplesPerTemplate: 3, maxEmptyWindows: 60, silenceGraceMs: 120_000,
 };
 
 interface Acc { count: number; errors: number; templates: Map<string, number>; templateErrors: Map<string, number>; samples: Map<string, string[]> }
-interface ServiceWindows { open: Map<number, Acc>; closedUntil: number }
+/** `heardAt`: the newest event time of all services when this one last logged (how long it has been quiet). */
+interface ServiceWindows { open: Map<number, Acc>; closedUntil: number; maxTs: number; heardAt: number }
 interface OpenAnomaly { anomaly: Anomaly; lastEndMs: number }
 
 export interface RuntimeStats { late: number; windowsClosed: number; servicesDropped: number; anomaliesOpened: number }
@@ -62,7 +69,7 @@ export class DetectionRuntime {
     let svc = this.services.get(r.service);
     if (!svc) {
       if (this.services.size >= this.opts.maxServices) this.dropOldestService();
-      svc = { open: new Map(), closedUntil: -Infinity }; // a new service has no empty windows before its first record
+      svc = { open: new Map(), closedUntil: -Infinity, maxTs: -Infinity, heardAt: -Infinity }; // no empty windows before its first record
       this.services.set(r.service, svc);
     }
     if (start + windowMs <= svc.closedUntil) { this.stats.late++; return; }
@@ -80,29 +87,37 @@ export class DetectionRuntime {
       else if (s.length < this.opts.samplesPerTemplate) s.push(r.id);
     }
     if (r.tsMs > this.maxTs) this.maxTs = r.tsMs;
+    if (r.tsMs > svc.maxTs) svc.maxTs = r.tsMs;
+    svc.heardAt = this.maxTs;
   }
 
-  /** Closes the windows the watermark (newest event time minus the lateness) has passed; returns changed anomalies. */
+  /** Closes the windows the watermarks have passed; returns changed anomalies. */
   advance(): Anomaly[] {
-    return this.closeUntil(this.maxTs - this.opts.allowedLatenessMs);
+    return this.closeUntil(this.maxTs - this.opts.allowedLatenessMs - this.opts.silenceGraceMs, 'quiet');
   }
 
-  /** Moves the watermark to `ms` at least (a processing-time clock while the stream is idle: silences and drops). */
+  /** Moves every watermark to `ms` at least (a processing-time clock while the whole stream is idle). */
   advanceTo(ms: number): Anomaly[] {
-    return this.closeUntil(Math.max(ms, this.maxTs - this.opts.allowedLatenessMs));
+    return this.closeUntil(Math.max(ms, this.maxTs - this.opts.allowedLatenessMs - this.opts.silenceGraceMs), 'every');
   }
 
   /** Closes every window (end of a replay). */
   finish(): Anomaly[] {
-    return this.closeUntil(Math.floor(this.maxTs / this.opts.windowMs) * this.opts.windowMs + this.opts.windowMs);
+    return this.closeUntil(Math.floor(this.maxTs / this.opts.windowMs) * this.opts.windowMs + this.opts.windowMs, 'every');
   }
 
-  private closeUntil(watermark: number): Anomaly[] {
-    const { windowMs } = this.opts;
-    const until = Math.floor(watermark / windowMs) * windowMs;
-    if (!(until > this.closedUntil)) return [];
+  /**
+   * Each service closes the windows its own watermark passed. `floor` applies on top to services that have been quiet
+   * for silenceGraceMs of the others' event time ('quiet'), or to every service ('every': idle clock, end of replay).
+   */
+  private closeUntil(floor: number, to: 'quiet' | 'every'): Anomaly[] {
+    const { windowMs, allowedLatenessMs, silenceGraceMs } = this.opts;
+    const align = (ms: number) => Math.floor(ms / windowMs) * windowMs;
     const changed = new Map<string, Anomaly>();
     for (const [service, svc] of this.services) {
+      const quiet = to === 'every' || this.maxTs - svc.heardAt > silenceGraceMs;
+      const until = align(Math.max(quiet ? floor : -Infinity, svc.maxTs - allowedLatenessMs));
+      if (!(until > svc.closedUntil)) continue;
       const starts = [...svc.open.keys()].filter((s) => s + windowMs <= until).sort((a, b) => a - b);
       // Empty windows between what was closed and what is closing now (only for services that logged before).
       let next = svc.closedUntil === -Infinity ? (starts[0] ?? until) : svc.closedUntil;
@@ -117,8 +132,9 @@ export class DetectionRuntime {
       if (svc.closedUntil !== -Infinity || starts.length > 0) for (; next < until; next += windowMs) this.emit(this.runEmpty(service, next, next + windowMs), next, next + windowMs, changed);
       svc.closedUntil = until;
     }
-    this.closedUntil = until;
-    this.resolveStale(until, changed);
+    const globalUntil = align(floor);
+    if (globalUntil > this.closedUntil) this.closedUntil = globalUntil;
+    this.resolveStale(this.closedUntil, changed);
     return [...changed.values()];
   }
 

@@ -1,6 +1,7 @@
 // volume_spike / volume_drop: a service's records per window against a robust baseline of its recent windows.
 import type { Detector, DetectContext, Finding, WindowStats } from './detector.js';
 import { Ring, confidenceOf, mad, median } from './stats.js';
+import { quote } from './describe.js';
 
 export interface VolumeOptions {
   /** Windows of history the baseline is computed from (median and MAD). */
@@ -27,7 +28,7 @@ export function createVolumeDetector(opts: Partial<VolumeOptions> = {}): Detecto
   const o = { ...defaultVolumeOptions, ...opts };
   const history = new Map<string, Ring>();
 
-  function judge(service: string, startMs: number, endMs: number, count: number, w?: WindowStats): Finding[] {
+  function judge(service: string, startMs: number, endMs: number, count: number, ctx: DetectContext, w?: WindowStats): Finding[] {
     let ring = history.get(service);
     if (ring) history.delete(service); // re-inserted below: the map stays in least-recently-seen order
     else {
@@ -48,7 +49,7 @@ export function createVolumeDetector(opts: Partial<VolumeOptions> = {}): Detecto
       return [{
         type: 'volume_spike', service, key: '', score: z, confidence: confidenceOf(z),
         severity: count >= 10 * Math.max(base, 1) ? 'high' : 'medium',
-        description: `${service} logged ${count} records in the ${minutes} min from ${when}, ${(count / Math.max(base, 1)).toFixed(1)}x its usual ${base.toFixed(0)}; most of them are template ${top[0]?.[0] ?? '-'}.`,
+        description: `${service} logged ${count} records in the ${minutes} min from ${when}, ${(count / Math.max(base, 1)).toFixed(1)}x its usual ${base.toFixed(0)}; most of them are ${quote(ctx, top[0]?.[0])}.`,
         evidence: { baseline: base, observed: count, template_ids: top.map(([id]) => id), sample_record_ids: top.flatMap(([id]) => [...(w?.samples.get(id) ?? [])]).slice(0, 5) },
       }];
     }
@@ -64,8 +65,8 @@ export function createVolumeDetector(opts: Partial<VolumeOptions> = {}): Detecto
 
   return {
     type: 'volume',
-    observe: (w: WindowStats, _ctx: DetectContext) => judge(w.service, w.startMs, w.endMs, w.count, w),
-    observeEmpty: (service, startMs, endMs) => judge(service, startMs, endMs, 0),
+    observe: (w: WindowStats, ctx: DetectContext) => judge(w.service, w.startMs, w.endMs, w.count, ctx, w),
+    observeEmpty: (service, startMs, endMs, ctx) => judge(service, startMs, endMs, 0, ctx),
     snapshot: () => [...history].map(([s, r]) => [s, r.values()]),
     restore: (state) => {
       history.clear();
