@@ -3,11 +3,13 @@ import type { Detector } from './detector.js';
 import { createErrorRateDetector } from './error-rate.js';
 import { createNewTemplateDetector } from './new-template.js';
 import { createVolumeDetector } from './volume.js';
+import { createSilenceDetector } from './silence.js';
 
 export const detectors = {
   volume: () => createVolumeDetector(),
   error_rate: () => createErrorRateDetector(),
   new_template: () => createNewTemplateDetector(),
+  silence: () => createSilenceDetector(),
 } satisfies Record<string, () => Detector>;
 
 export type DetectorType = keyof typeof detectors;

@@ -7,13 +7,14 @@ import { DetectionRuntime } from './runtime.js';
 import { createVolumeDetector } from './volume.js';
 import { createErrorRateDetector } from './error-rate.js';
 import { createNewTemplateDetector } from './new-template.js';
+import { createSilenceDetector } from './silence.js';
 
 const ctx = { templateText: (id: string) => (id === 't-new' ? 'disk <*> is full' : undefined) };
 const T0 = Date.UTC(2026, 0, 5, 0, 0, 0);
 const MIN = 60_000;
 
 function runtime() {
-  return new DetectionRuntime([createVolumeDetector(), createErrorRateDetector(), createNewTemplateDetector()], ctx, schemaValidators().anomaly);
+  return new DetectionRuntime([createVolumeDetector(), createErrorRateDetector(), createNewTemplateDetector(), createSilenceDetector()], ctx, schemaValidators().anomaly);
 }
 
 /** Feeds `perMinute(m)` records for minutes [from, to) of service `svc`, advancing after each minute. */
@@ -79,10 +80,13 @@ test('a service that stops logging raises a volume drop through empty windows; l
   feed(rt, 'cron', 0, 60, () => ({ n: 80 }));
   feed(rt, 'other', 0, 60, () => ({ n: 10 }));
   // A quiet service follows the others' newest event time, silenceGraceMs (2 min) behind.
-  const got = feed(rt, 'other', 60, 64, () => ({ n: 10 }));
+  const got = feed(rt, 'other', 60, 65, () => ({ n: 10 }));
   const drop = got.find((a) => a.anomaly_type === 'volume_drop' && a.service === 'cron');
   assert.ok(drop, JSON.stringify(got.map((a) => [a.anomaly_type, a.service])));
   assert.match(drop.description, /cron logged 0 records/);
+  const silence = got.find((a) => a.anomaly_type === 'service_silence' && a.service === 'cron');
+  assert.ok(silence, 'a steady service gone quiet is a silence too');
+  assert.match(silence.description, /cron has logged nothing for 2 min since .* usually logs about 80 records/);
   rt.observe({ tsMs: T0 + 5 * MIN, service: 'cron', level: 'INFO', templateId: 't-ok' });
   assert.equal(rt.stats.late, 1);
 });
@@ -102,4 +106,11 @@ test('a service whose batch arrives after another service\'s newer batch is not 
     }
   }
   assert.equal(rt.stats.late, 0);
+});
+
+test('a service that is often quiet (a nightly job) is never reported silent', () => {
+  const rt = runtime();
+  const got = feed(rt, 'batch', 0, 240, (m) => ({ n: m % 10 < 3 ? 50 : 0 }));
+  feed(rt, 'steady', 0, 240, () => ({ n: 20 }));
+  assert.deepEqual(got.filter((a) => a.anomaly_type === 'service_silence'), []);
 });
