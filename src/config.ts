@@ -13,7 +13,7 @@ export interface Config {
   query: { defaultLimit: number; maxLimit: number; maxQueryChars: number };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   demo: { linesPerSecond: number; seed: number; backfillSeconds: number };
-  detect: { enabled: boolean; windowMs: number; allowedLatenessMs: number; resolveAfterWindows: number; detectors: ('volume' | 'error_rate' | 'new_template' | 'silence')[] };
+  detect: { enabled: boolean; windowMs: number; allowedLatenessMs: number; resolveAfterWindows: number; snapshotIntervalMs: number; detectors: ('volume' | 'error_rate' | 'new_template' | 'silence')[] };
   patterns: {
     similarity: number; maxTemplatesPerService: number; maxServices: number; maxTemplates: number; maxTokens: number; examples: number;
     maxExampleChars: number; cacheEntries: number; snapshotIntervalMs: number;
@@ -70,6 +70,7 @@ export const configSchema = {
     windowMs: int(1000, 60_000),
     allowedLatenessMs: int(0, 10_000),
     resolveAfterWindows: int(1, 5),
+    snapshotIntervalMs: int(1000, 10_000),
     detectors: { type: 'array', uniqueItems: true, items: { enum: ['volume', 'error_rate', 'new_template', 'silence'] }, default: ['volume', 'error_rate', 'new_template', 'silence'] },
   }),
   patterns: obj({

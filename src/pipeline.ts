@@ -82,6 +82,7 @@ export class Engine {
     engine.parts = await listParts(join(dataDir, 'parts'));
     // Records stored after the miner's last save (a crash) are mined again, in LSN order, before any new one.
     await patterns.catchUp(relationSql(engine.parts), writePath.lastLsn);
+    await detect?.catchUp(relationSql(engine.parts), writePath.lastLsn, engine.now());
     patterns.start(() => writePath.lastLsn);
     detect?.start(engine.now);
     writePath.start();

@@ -35,6 +35,17 @@ interface Acc { count: number; errors: number; templates: Map<string, number>; t
 interface ServiceWindows { open: Map<number, Acc>; closedUntil: number; maxTs: number; heardAt: number }
 interface OpenAnomaly { anomaly: Anomaly; lastEndMs: number }
 
+export interface RuntimeSnapshot {
+  version: 1;
+  maxTs: number | null;
+  closedUntil: number | null;
+  stats: RuntimeStats;
+  services: { name: string; closedUntil: number | null; maxTs: number | null; heardAt: number | null;
+    open: { start: number; count: number; errors: number; templates: [string, number][]; templateErrors: [string, number][]; samples: [string, string[]][] }[] }[];
+  anomalies: { key: string; anomaly: Anomaly; lastEndMs: number }[];
+  detectors: Record<string, unknown>;
+}
+
 export interface RuntimeStats { late: number; windowsClosed: number; servicesDropped: number; anomaliesOpened: number }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -200,6 +211,42 @@ export class DetectionRuntime {
     if (first.done === true) return;
     this.services.delete(first.value);
     this.stats.servicesDropped++;
+  }
+
+  /**
+   * The whole state, JSON-safe (infinities as null): windows, watermarks, open anomalies, counters and every
+   * detector's own state, by detector type. `restore` continues exactly from it.
+   */
+  snapshot(): RuntimeSnapshot {
+    const fin = (x: number) => (Number.isFinite(x) ? x : null);
+    return {
+      version: 1, maxTs: fin(this.maxTs), closedUntil: fin(this.closedUntil), stats: { ...this.stats },
+      services: [...this.services].map(([name, s]) => ({
+        name, closedUntil: fin(s.closedUntil), maxTs: fin(s.maxTs), heardAt: fin(s.heardAt),
+        open: [...s.open].map(([start, a]) => ({ start, count: a.count, errors: a.errors, templates: [...a.templates], templateErrors: [...a.templateErrors], samples: [...a.samples] })),
+      })),
+      anomalies: [...this.openAnomalies].map(([key, o]) => ({ key, anomaly: o.anomaly, lastEndMs: o.lastEndMs })),
+      detectors: Object.fromEntries(this.detectors.map((d) => [d.type, d.snapshot()])),
+    };
+  }
+
+  restore(snap: RuntimeSnapshot): void {
+    if (snap.version !== 1) throw new Error(`cannot restore the detection state: unknown version ${String(snap.version)}`);
+    const inf = (x: number | null) => x ?? -Infinity;
+    this.maxTs = inf(snap.maxTs);
+    this.closedUntil = inf(snap.closedUntil);
+    Object.assign(this.stats, snap.stats);
+    this.services.clear();
+    for (const s of snap.services) {
+      this.services.set(s.name, {
+        closedUntil: inf(s.closedUntil), maxTs: inf(s.maxTs), heardAt: inf(s.heardAt),
+        open: new Map(s.open.map((a) => [a.start, { count: a.count, errors: a.errors, templates: new Map(a.templates), templateErrors: new Map(a.templateErrors), samples: new Map(a.samples) }])),
+      });
+    }
+    this.openAnomalies.clear();
+    for (const o of snap.anomalies) this.openAnomalies.set(o.key, { anomaly: o.anomaly, lastEndMs: o.lastEndMs });
+    // A detector turned on since the save starts fresh; one turned off leaves its state unused.
+    for (const d of this.detectors) if (snap.detectors[d.type] !== undefined) d.restore(snap.detectors[d.type]);
   }
 
   /** Windows still open (for tests and status). */

@@ -1,5 +1,9 @@
 // The detection stage: feeds durable batches to the runtime, ticks it while the stream is idle, stores anomalies.
+import { mkdir, open as openFile, readFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { StorageError, errorMessage } from '../errors.js';
+import { fsyncPath } from '../store/fsync.js';
 import type { SerializedBatch } from '../intake/serialize.js';
 import { idOf } from '../intake/serialize.js';
 import type { Anomaly } from '../model/anomaly.js';
@@ -8,12 +12,18 @@ import type { LogStore } from '../store/log-store.js';
 import { ensureAnomaliesTable, upsertAnomalies } from '../store/anomalies.js';
 import type { DetectContext } from './detector.js';
 import { detectors, type DetectorType } from './registry.js';
-import { DetectionRuntime, type RuntimeOptions } from './runtime.js';
+import { DetectionRuntime, type RuntimeOptions, type RuntimeSnapshot } from './runtime.js';
 
 export interface DetectOptions extends Pick<RuntimeOptions, 'windowMs' | 'allowedLatenessMs' | 'resolveAfterWindows'> {
   enabled: boolean;
   detectors: DetectorType[];
+  /** How often the detectors' state is saved (`<dataDir>/detect/state.json`). */
+  snapshotIntervalMs: number;
 }
+
+interface StateFile { version: 1; lsn: number; runtime: RuntimeSnapshot }
+
+const CATCH_UP_ROWS = 20_000;
 
 /** Where the stage reports what operators watch (the metrics). */
 export interface DetectSink { opened(a: Anomaly): void; late(n: number): void }
@@ -29,15 +39,95 @@ export class DetectStage {
   private timer: NodeJS.Timeout | undefined;
   private lastRecordAt = 0;
   private lateSeen = 0;
+  private saveTimer: NodeJS.Timeout | undefined;
+  private saving: Promise<void> | undefined;
+  /** The highest LSN the runtime has observed (its state reflects every record up to it). */
+  private observedLsn: number;
+  private savedLsn: number;
 
-  private constructor(private readonly store: LogStore, private readonly log: Logger, private readonly sink: DetectSink, runtime: DetectionRuntime) {
+  private constructor(
+    private readonly store: LogStore, private readonly log: Logger, private readonly sink: DetectSink, runtime: DetectionRuntime,
+    private readonly dir: string, savedLsn: number, private readonly opts: DetectOptions,
+  ) {
     this.runtime = runtime;
+    this.observedLsn = savedLsn;
+    this.savedLsn = savedLsn;
   }
 
+  /** Loads the saved detection state from `<dataDir>/detect/` (fresh detectors, in warm-up, when there is none). */
   static async open(store: LogStore, opts: DetectOptions, ctx: DetectContext, validator: Validator<Anomaly>, log: Logger, sink: DetectSink): Promise<DetectStage> {
     await ensureAnomaliesTable(store);
     const runtime = new DetectionRuntime(opts.detectors.map((t) => detectors[t]()), ctx, validator, opts);
-    return new DetectStage(store, log, sink, runtime);
+    const dir = join(store.dir, 'detect');
+    await mkdir(dir, { recursive: true });
+    const file = join(dir, 'state.json');
+    let lsn = 0;
+    let text: string | undefined;
+    try { text = await readFile(file, 'utf8'); } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new StorageError(`cannot read the detection state ${file}: ${errorMessage(err)}`, { cause: err });
+    }
+    if (text !== undefined) {
+      try {
+        const state = JSON.parse(text) as StateFile;
+        if (state.version !== 1 || typeof state.lsn !== 'number') throw new Error(`unknown format (version ${String(state.version)})`);
+        runtime.restore(state.runtime);
+        lsn = state.lsn;
+      } catch (err) {
+        throw new StorageError(`cannot read the detection state ${file}: ${errorMessage(err)}; move the file away to start the detectors afresh (they learn again)`, { cause: err });
+      }
+    }
+    return new DetectStage(store, log, sink, runtime, dir, lsn, opts);
+  }
+
+  /**
+   * Observes, in LSN order, the stored records after the saved state's LSN up to `lastLsn` (a crash kept them from being
+   * saved), then saves. `relation` holds every stored record. Without saved state only the last hour is observed.
+   */
+  async catchUp(relation: string, lastLsn: number, now: Date): Promise<number> {
+    let from = Math.min(this.savedLsn, lastLsn), n = 0;
+    const firstRun = this.savedLsn === 0;
+    for (;;) {
+      const rows = await this.store.query(
+        `SELECT lsn, service, level, template_id, replace(CAST(timestamp AS VARCHAR), ' ', 'T') || 'Z' AS ts FROM ${relation}
+         WHERE lsn > $1 AND lsn <= $2 AND template_id IS NOT NULL ${firstRun ? 'AND timestamp >= CAST($3 AS TIMESTAMP_NS)' : ''} ORDER BY lsn LIMIT ${CATCH_UP_ROWS}`,
+        firstRun ? [from, lastLsn, new Date(now.getTime() - 3_600_000).toISOString()] : [from, lastLsn],
+      );
+      for (const r of rows) {
+        const tsMs = Date.parse(String(r.ts));
+        if (!Number.isNaN(tsMs)) this.runtime.observe({ tsMs, service: String(r.service), level: String(r.level), templateId: String(r.template_id), id: idOf(Number(r.lsn)) });
+      }
+      n += rows.length;
+      this.store_(this.runtime.advance());
+      const last = rows[rows.length - 1];
+      if (!last || rows.length < CATCH_UP_ROWS) break;
+      from = Number(last.lsn);
+    }
+    this.observedLsn = lastLsn;
+    if (n > 0) this.log.info({ records: n, fromLsn: this.savedLsn }, 'detectors caught up with records stored after their last save');
+    await this.save();
+    return n;
+  }
+
+  /** Saves the state (atomically) as of the LSN observed so far; skipped when nothing was observed since. */
+  async save(): Promise<void> {
+    if (this.observedLsn === this.savedLsn && this.savedLsn !== 0) return;
+    const lsn = this.observedLsn;
+    const state: StateFile = { version: 1, lsn, runtime: this.runtime.snapshot() };
+    const run = (async () => {
+      const file = join(this.dir, 'state.json');
+      const tmp = `${file}.tmp`;
+      try {
+        const fh = await openFile(tmp, 'w');
+        try { await fh.writeFile(JSON.stringify(state)); await fh.datasync(); } finally { await fh.close(); }
+        await rename(tmp, file);
+        fsyncPath(this.dir);
+        this.savedLsn = lsn;
+      } catch (err) {
+        throw new StorageError(`cannot save the detection state in ${this.dir}: ${errorMessage(err)}`, { cause: err });
+      }
+    })();
+    this.saving = run.finally(() => { this.saving = undefined; });
+    return run;
   }
 
   /** Observes a durable batch's records (synchronous), then closes the windows its event time passed. */
@@ -50,6 +140,7 @@ export class DetectStage {
       if (Number.isNaN(tsMs)) continue;
       this.runtime.observe({ tsMs, service: services[i] as string, level: levels[i] as string, templateId: ids[i] as string, id: idOf(firstLsn + i) });
     }
+    this.observedLsn = Math.max(this.observedLsn, firstLsn + batch.accepted - 1);
     this.lastRecordAt = performance.now();
     this.store_(this.runtime.advance());
   }
@@ -65,6 +156,11 @@ export class DetectStage {
       this.store_(this.runtime.advanceTo(now().getTime() - allowedLatenessMs));
     }, Math.max(1000, Math.floor(windowMs / 4)));
     this.timer.unref();
+    this.saveTimer = setInterval(() => {
+      if (this.saving) return;
+      void this.save().catch((err) => this.log.error({ err }, 'cannot save the detection state; retried at the next interval'));
+    }, this.opts.snapshotIntervalMs);
+    this.saveTimer.unref();
   }
 
   private store_(changed: Anomaly[]): void {
@@ -100,6 +196,9 @@ export class DetectStage {
 
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    if (this.saveTimer) clearInterval(this.saveTimer);
     await this.flush().catch((err) => this.log.error({ err }, 'cannot store the last anomalies'));
+    await this.saving?.catch(() => undefined);
+    await this.save().catch((err) => this.log.error({ err }, 'cannot save the detection state at close; the detectors catch up from the store at the next start'));
   }
 }
