@@ -8,6 +8,7 @@ import { registerDlq } from './dlq.js';
 import { registerExport } from './export.js';
 import { registerStatus } from './status.js';
 import { registerMine } from './mine.js';
+import { registerDetect } from './detect.js';
 
 const program = new Command();
 program.name('logsift').description('log analytics and monitoring engine: collect, normalize, store, find problems, alert').version('0.1.0');
@@ -18,6 +19,7 @@ registerDlq(program);
 registerExport(program);
 registerStatus(program);
 registerMine(program);
+registerDetect(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`logsift: ${err instanceof LogsiftError || err instanceof Error ? err.message : String(err)}\n`);
