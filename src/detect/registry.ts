@@ -4,12 +4,14 @@ import { createErrorRateDetector } from './error-rate.js';
 import { createNewTemplateDetector } from './new-template.js';
 import { createVolumeDetector } from './volume.js';
 import { createSilenceDetector } from './silence.js';
+import { createRareBurstDetector } from './rare-burst.js';
 
 export const detectors = {
   volume: () => createVolumeDetector(),
   error_rate: () => createErrorRateDetector(),
   new_template: () => createNewTemplateDetector(),
   silence: () => createSilenceDetector(),
+  rare_burst: () => createRareBurstDetector(),
 } satisfies Record<string, () => Detector>;
 
 export type DetectorType = keyof typeof detectors;

@@ -8,13 +8,14 @@ import { createVolumeDetector } from './volume.js';
 import { createErrorRateDetector } from './error-rate.js';
 import { createNewTemplateDetector } from './new-template.js';
 import { createSilenceDetector } from './silence.js';
+import { createRareBurstDetector } from './rare-burst.js';
 
 const ctx = { templateText: (id: string) => (id === 't-new' ? 'disk <*> is full' : undefined) };
 const T0 = Date.UTC(2026, 0, 5, 0, 0, 0);
 const MIN = 60_000;
 
 function runtime() {
-  return new DetectionRuntime([createVolumeDetector(), createErrorRateDetector(), createNewTemplateDetector(), createSilenceDetector()], ctx, schemaValidators().anomaly);
+  return new DetectionRuntime([createVolumeDetector(), createErrorRateDetector(), createNewTemplateDetector(), createSilenceDetector(), createRareBurstDetector()], ctx, schemaValidators().anomaly);
 }
 
 /** Feeds `perMinute(m)` records for minutes [from, to) of service `svc`, advancing after each minute. */
@@ -134,4 +135,20 @@ test('a snapshot taken mid-stream and restored (through JSON) continues exactly 
   const b = [...script(second, 72, 100), ...second.finish()];
   assert.deepEqual([...a, ...b].map((x) => [x.anomaly_id, x.anomaly_type, x.status, x.window_end]), all.map((x) => [x.anomaly_id, x.anomaly_type, x.status, x.window_end]));
   assert.ok(all.some((x) => x.anomaly_type === 'volume_spike') && all.some((x) => x.anomaly_type === 'service_silence'));
+});
+
+test('a rare template that suddenly bursts is reported; its usual trickle is not', () => {
+  const rt = runtime();
+  const rare = (m: number, k: number) => { for (let i = 0; i < k; i++) rt.observe({ tsMs: T0 + m * MIN + 30_000 + i, service: 'db', level: 'WARN', templateId: 't-rare', id: `rare${m}-${i}` }); };
+  const base: Anomaly[] = [];
+  for (let m = 0; m < 80; m++) {
+    if (m % 20 === 5) rare(m, 2); // twice every 20 minutes: its usual trickle
+    base.push(...feed(rt, 'db', m, m + 1, () => ({ n: 100 })));
+  }
+  assert.deepEqual(base.filter((a) => a.anomaly_type === 'rare_template_burst'), []);
+  rare(80, 40);
+  const got = [...feed(rt, 'db', 80, 81, () => ({ n: 100 })), ...rt.advanceTo(T0 + 81 * MIN + 10_000)];
+  const a = got.find((x) => x.anomaly_type === 'rare_template_burst');
+  assert.ok(a, JSON.stringify(got.map((x) => x.anomaly_type)));
+  assert.deepEqual(a.evidence.template_ids, ['t-rare']);
 });
