@@ -10,7 +10,14 @@ export interface DetectRecord {
   templateId: string;
   /** Record id, when known (the LSN-derived id); used as sample evidence. */
   id?: string;
+  /** The record is a failed authentication (a failed login, an HTTP 401 ...), and the client address and user. */
+  authFailure?: boolean;
+  ip?: string;
+  user?: string;
 }
+
+/** Failed authentications of one client address in a window. */
+export interface AuthFailures { failures: number; users: ReadonlySet<string>; samples: readonly string[] }
 
 /** What one service logged in one closed window [startMs, endMs). */
 export interface WindowStats {
@@ -26,6 +33,8 @@ export interface WindowStats {
   templateErrors: ReadonlyMap<string, number>;
   /** A few record ids per template (first seen in the window), for evidence. */
   samples: ReadonlyMap<string, readonly string[]>;
+  /** Failed authentications by client address ('' when the record named none). */
+  auth: ReadonlyMap<string, AuthFailures>;
 }
 
 /** What detectors may ask the engine while they observe: read-only, deterministic. */

@@ -5,6 +5,7 @@ import { createNewTemplateDetector } from './new-template.js';
 import { createVolumeDetector } from './volume.js';
 import { createSilenceDetector } from './silence.js';
 import { createRareBurstDetector } from './rare-burst.js';
+import { createBruteForceDetector } from './brute-force.js';
 
 export const detectors = {
   volume: () => createVolumeDetector(),
@@ -12,6 +13,7 @@ export const detectors = {
   new_template: () => createNewTemplateDetector(),
   silence: () => createSilenceDetector(),
   rare_burst: () => createRareBurstDetector(),
+  brute_force: () => createBruteForceDetector(),
 } satisfies Record<string, () => Detector>;
 
 export type DetectorType = keyof typeof detectors;

@@ -9,6 +9,7 @@ import { TemplateMiner, templateText } from '../patterns/miner.js';
 import { patternsOptions } from '../patterns/options.js';
 import { detectors } from './registry.js';
 import { DetectionRuntime } from './runtime.js';
+import { AuthFailureClassifier, attributionOf } from './auth-failure.js';
 
 export interface ReplayResult { anomalies: Anomaly[]; lines: number; rejected: number; late: number }
 
@@ -23,6 +24,7 @@ export async function replayFiles(cfg: Config, input: string, baseline?: string,
   const make = () => new DetectionRuntime(cfg.detect.detectors.map((t) => detectors[t]()), ctx, schemaValidators().anomaly, cfg.detect);
   let runtime = make();
   let rejected = 0;
+  const auth = new AuthFailureClassifier();
   const feed = async (file: string, emit: (a: Anomaly[]) => void): Promise<number> => {
     let n = 0;
     const stream = createReadStream(file, { highWaterMark: 1 << 20 });
@@ -33,7 +35,10 @@ export async function replayFiles(cfg: Config, input: string, baseline?: string,
       if (!r.ok) { rejected++; continue; }
       const rec = r.record;
       const t = miner.add(rec.service, rec.message, rec.timestamp);
-      runtime.observe({ tsMs: Date.parse(rec.timestamp), service: rec.service, level: rec.level, templateId: t.id, id: String(n) });
+      const authFailure = auth.isFailure(t.id, templateText(t), rec.message);
+      let ip = rec.ip_address ?? '', user = rec.user_id ?? '';
+      if (authFailure && (ip === '' || user === '')) { const a = attributionOf(rec.message); ip ||= a.ip; user ||= a.user; }
+      runtime.observe({ tsMs: Date.parse(rec.timestamp), service: rec.service, level: rec.level, templateId: t.id, id: String(n), authFailure, ip, user });
       emit(runtime.advance());
     }
     emit(runtime.finish());

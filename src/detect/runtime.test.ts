@@ -9,13 +9,14 @@ import { createErrorRateDetector } from './error-rate.js';
 import { createNewTemplateDetector } from './new-template.js';
 import { createSilenceDetector } from './silence.js';
 import { createRareBurstDetector } from './rare-burst.js';
+import { createBruteForceDetector } from './brute-force.js';
 
 const ctx = { templateText: (id: string) => (id === 't-new' ? 'disk <*> is full' : undefined) };
 const T0 = Date.UTC(2026, 0, 5, 0, 0, 0);
 const MIN = 60_000;
 
 function runtime() {
-  return new DetectionRuntime([createVolumeDetector(), createErrorRateDetector(), createNewTemplateDetector(), createSilenceDetector(), createRareBurstDetector()], ctx, schemaValidators().anomaly);
+  return new DetectionRuntime([createVolumeDetector(), createErrorRateDetector(), createNewTemplateDetector(), createSilenceDetector(), createRareBurstDetector(), createBruteForceDetector()], ctx, schemaValidators().anomaly);
 }
 
 /** Feeds `perMinute(m)` records for minutes [from, to) of service `svc`, advancing after each minute. */
@@ -151,4 +152,17 @@ test('a rare template that suddenly bursts is reported; its usual trickle is not
   const a = got.find((x) => x.anomaly_type === 'rare_template_burst');
   assert.ok(a, JSON.stringify(got.map((x) => x.anomaly_type)));
   assert.deepEqual(a.evidence.template_ids, ['t-rare']);
+});
+
+test('brute force: many failures from one address, or one address against many users; ordinary failures are not', () => {
+  const rt = runtime();
+  const fail = (m: number, ip: string, user: string, i: number) => rt.observe({ tsMs: T0 + m * MIN + i * 100, service: 'sshd', level: 'WARN', templateId: 't-fail', id: `f${m}-${ip}-${i}`, authFailure: true, ip, user });
+  for (let m = 0; m < 5; m++) { fail(m, '10.0.0.1', 'alice', 0); fail(m, '10.0.0.2', 'bob', 1); feed(rt, 'sshd', m, m + 1, () => ({ n: 20 })); }
+  for (let i = 0; i < 60; i++) fail(5, '203.0.113.9', 'root', i);
+  for (let i = 0; i < 12; i++) fail(5, '198.51.100.4', `user${i}`, 100 + i);
+  const got = [...feed(rt, 'sshd', 5, 6, () => ({ n: 20 })), ...rt.advanceTo(T0 + 6 * MIN + 10_000)].filter((a) => a.anomaly_type === 'brute_force');
+  assert.deepEqual(got.map((a) => a.evidence.ip).sort(), ['198.51.100.4', '203.0.113.9']);
+  const stuffing = got.find((a) => a.evidence.ip === '198.51.100.4');
+  assert.equal(stuffing?.severity, 'critical');
+  assert.match(stuffing?.description ?? '', /trying 12 users .*credential stuffing/);
 });

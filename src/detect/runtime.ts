@@ -30,7 +30,10 @@ export const defaultRuntimeOptions: RuntimeOptions = {
   windowMs: 60_000, allowedLatenessMs: 10_000, resolveAfterWindows: 5, maxServices: 10_000, samplesPerTemplate: 3, maxEmptyWindows: 60, silenceGraceMs: 120_000,
 };
 
-interface Acc { count: number; errors: number; templates: Map<string, number>; templateErrors: Map<string, number>; samples: Map<string, string[]> }
+interface Auth { failures: number; users: Set<string>; samples: string[] }
+interface Acc { count: number; errors: number; templates: Map<string, number>; templateErrors: Map<string, number>; samples: Map<string, string[]>; auth: Map<string, Auth> }
+/** Client addresses and users tracked per service window (a flood of spoofed addresses cannot grow it further). */
+const MAX_AUTH_KEYS = 10_000;
 /** `heardAt`: the newest event time of all services when this one last logged (how long it has been quiet). */
 interface ServiceWindows { open: Map<number, Acc>; closedUntil: number; maxTs: number; heardAt: number }
 interface OpenAnomaly { anomaly: Anomaly; lastEndMs: number }
@@ -41,7 +44,7 @@ export interface RuntimeSnapshot {
   closedUntil: number | null;
   stats: RuntimeStats;
   services: { name: string; closedUntil: number | null; maxTs: number | null; heardAt: number | null;
-    open: { start: number; count: number; errors: number; templates: [string, number][]; templateErrors: [string, number][]; samples: [string, string[]][] }[] }[];
+    open: { start: number; count: number; errors: number; templates: [string, number][]; templateErrors: [string, number][]; samples: [string, string[]][]; auth?: [string, { failures: number; users: string[]; samples: string[] }][] }[] }[];
   anomalies: { key: string; anomaly: Anomaly; lastEndMs: number }[];
   detectors: Record<string, unknown>;
 }
@@ -85,7 +88,7 @@ export class DetectionRuntime {
     }
     if (start + windowMs <= svc.closedUntil) { this.stats.late++; return; }
     let acc = svc.open.get(start);
-    if (!acc) { acc = { count: 0, errors: 0, templates: new Map(), templateErrors: new Map(), samples: new Map() }; svc.open.set(start, acc); }
+    if (!acc) { acc = { count: 0, errors: 0, templates: new Map(), templateErrors: new Map(), samples: new Map(), auth: new Map() }; svc.open.set(start, acc); }
     acc.count++;
     acc.templates.set(r.templateId, (acc.templates.get(r.templateId) ?? 0) + 1);
     if (r.level === 'ERROR' || r.level === 'FATAL') {
@@ -96,6 +99,16 @@ export class DetectionRuntime {
       const s = acc.samples.get(r.templateId);
       if (!s) acc.samples.set(r.templateId, [r.id]);
       else if (s.length < this.opts.samplesPerTemplate) s.push(r.id);
+    }
+    if (r.authFailure) {
+      const ip = r.ip ?? '';
+      let a = acc.auth.get(ip);
+      if (!a && acc.auth.size < MAX_AUTH_KEYS) { a = { failures: 0, users: new Set(), samples: [] }; acc.auth.set(ip, a); }
+      if (a) {
+        a.failures++;
+        if (r.user && a.users.size < MAX_AUTH_KEYS) a.users.add(r.user);
+        if (r.id !== undefined && a.samples.length < this.opts.samplesPerTemplate) a.samples.push(r.id);
+      }
     }
     if (r.tsMs > this.maxTs) this.maxTs = r.tsMs;
     if (r.tsMs > svc.maxTs) svc.maxTs = r.tsMs;
@@ -223,7 +236,7 @@ export class DetectionRuntime {
       version: 1, maxTs: fin(this.maxTs), closedUntil: fin(this.closedUntil), stats: { ...this.stats },
       services: [...this.services].map(([name, s]) => ({
         name, closedUntil: fin(s.closedUntil), maxTs: fin(s.maxTs), heardAt: fin(s.heardAt),
-        open: [...s.open].map(([start, a]) => ({ start, count: a.count, errors: a.errors, templates: [...a.templates], templateErrors: [...a.templateErrors], samples: [...a.samples] })),
+        open: [...s.open].map(([start, a]) => ({ start, count: a.count, errors: a.errors, templates: [...a.templates], templateErrors: [...a.templateErrors], samples: [...a.samples], auth: [...a.auth].map(([ip, x]): [string, { failures: number; users: string[]; samples: string[] }] => [ip, { failures: x.failures, users: [...x.users], samples: x.samples }]) })),
       })),
       anomalies: [...this.openAnomalies].map(([key, o]) => ({ key, anomaly: o.anomaly, lastEndMs: o.lastEndMs })),
       detectors: Object.fromEntries(this.detectors.map((d) => [d.type, d.snapshot()])),
@@ -240,7 +253,7 @@ export class DetectionRuntime {
     for (const s of snap.services) {
       this.services.set(s.name, {
         closedUntil: inf(s.closedUntil), maxTs: inf(s.maxTs), heardAt: inf(s.heardAt),
-        open: new Map(s.open.map((a) => [a.start, { count: a.count, errors: a.errors, templates: new Map(a.templates), templateErrors: new Map(a.templateErrors), samples: new Map(a.samples) }])),
+        open: new Map(s.open.map((a) => [a.start, { count: a.count, errors: a.errors, templates: new Map(a.templates), templateErrors: new Map(a.templateErrors), samples: new Map(a.samples), auth: new Map((a.auth ?? []).map(([ip, x]) => [ip, { failures: x.failures, users: new Set(x.users), samples: x.samples }])) }])),
       });
     }
     this.openAnomalies.clear();

@@ -13,6 +13,7 @@ import { ensureAnomaliesTable, upsertAnomalies } from '../store/anomalies.js';
 import type { DetectContext } from './detector.js';
 import { detectors, type DetectorType } from './registry.js';
 import { DetectionRuntime, type RuntimeOptions, type RuntimeSnapshot } from './runtime.js';
+import { AuthFailureClassifier, attributionOf } from './auth-failure.js';
 
 export interface DetectOptions extends Pick<RuntimeOptions, 'windowMs' | 'allowedLatenessMs' | 'resolveAfterWindows'> {
   enabled: boolean;
@@ -34,6 +35,7 @@ export interface DetectSink { opened(a: Anomaly): void; late(n: number): void }
  */
 export class DetectStage {
   readonly runtime: DetectionRuntime;
+  private readonly auth = new AuthFailureClassifier();
   private pending: Anomaly[] = [];
   private writing: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
@@ -47,7 +49,7 @@ export class DetectStage {
 
   private constructor(
     private readonly store: LogStore, private readonly log: Logger, private readonly sink: DetectSink, runtime: DetectionRuntime,
-    private readonly dir: string, savedLsn: number, private readonly opts: DetectOptions,
+    private readonly dir: string, savedLsn: number, private readonly opts: DetectOptions, private readonly ctx: DetectContext,
   ) {
     this.runtime = runtime;
     this.observedLsn = savedLsn;
@@ -76,7 +78,7 @@ export class DetectStage {
         throw new StorageError(`cannot read the detection state ${file}: ${errorMessage(err)}; move the file away to start the detectors afresh (they learn again)`, { cause: err });
       }
     }
-    return new DetectStage(store, log, sink, runtime, dir, lsn, opts);
+    return new DetectStage(store, log, sink, runtime, dir, lsn, opts, ctx);
   }
 
   /**
@@ -88,13 +90,19 @@ export class DetectStage {
     const firstRun = this.savedLsn === 0;
     for (;;) {
       const rows = await this.store.query(
-        `SELECT lsn, service, level, template_id, replace(CAST(timestamp AS VARCHAR), ' ', 'T') || 'Z' AS ts FROM ${relation}
+        `SELECT lsn, service, level, template_id, message, ip_address, user_id, replace(CAST(timestamp AS VARCHAR), ' ', 'T') || 'Z' AS ts FROM ${relation}
          WHERE lsn > $1 AND lsn <= $2 AND template_id IS NOT NULL ${firstRun ? 'AND timestamp >= CAST($3 AS TIMESTAMP_NS)' : ''} ORDER BY lsn LIMIT ${CATCH_UP_ROWS}`,
         firstRun ? [from, lastLsn, new Date(now.getTime() - 3_600_000).toISOString()] : [from, lastLsn],
       );
       for (const r of rows) {
         const tsMs = Date.parse(String(r.ts));
-        if (!Number.isNaN(tsMs)) this.runtime.observe({ tsMs, service: String(r.service), level: String(r.level), templateId: String(r.template_id), id: idOf(Number(r.lsn)) });
+        if (Number.isNaN(tsMs)) continue;
+        const templateId = String(r.template_id);
+        const message = String(r.message);
+        const authFailure = this.auth.isFailure(templateId, this.ctx.templateText(templateId), message);
+        let ip = r.ip_address === null || r.ip_address === undefined ? '' : String(r.ip_address), user = r.user_id === null || r.user_id === undefined ? '' : String(r.user_id);
+        if (authFailure && (ip === '' || user === '')) { const a = attributionOf(message); ip ||= a.ip; user ||= a.user; }
+        this.runtime.observe({ tsMs, service: String(r.service), level: String(r.level), templateId, id: idOf(Number(r.lsn)), authFailure, ip, user });
       }
       n += rows.length;
       this.store_(this.runtime.advance());
@@ -132,13 +140,18 @@ export class DetectStage {
 
   /** Observes a durable batch's records (synchronous), then closes the windows its event time passed. */
   observeBatch(batch: SerializedBatch, firstLsn: number): void {
-    const { services, timestamps, levels } = batch.mine;
+    const { services, timestamps, levels, messages, ips, users } = batch.mine;
     const ids = batch.templateIds;
     if (!ids) return;
     for (let i = 0; i < batch.accepted; i++) {
       const tsMs = Date.parse(timestamps[i] as string);
       if (Number.isNaN(tsMs)) continue;
-      this.runtime.observe({ tsMs, service: services[i] as string, level: levels[i] as string, templateId: ids[i] as string, id: idOf(firstLsn + i) });
+      const templateId = ids[i] as string;
+      const message = messages[i] as string;
+      const authFailure = this.auth.isFailure(templateId, this.ctx.templateText(templateId), message);
+      let ip = ips[i] as string, user = users[i] as string;
+      if (authFailure && (ip === '' || user === '')) { const a = attributionOf(message); ip ||= a.ip; user ||= a.user; }
+      this.runtime.observe({ tsMs, service: services[i] as string, level: levels[i] as string, templateId, id: idOf(firstLsn + i), authFailure, ip, user });
     }
     this.observedLsn = Math.max(this.observedLsn, firstLsn + batch.accepted - 1);
     this.lastRecordAt = performance.now();
