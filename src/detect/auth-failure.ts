@@ -15,11 +15,12 @@ export class AuthFailureClassifier {
   private readonly byTemplate = new Map<string, boolean>();
   constructor(private readonly extra: readonly RegExp[] = [], private readonly maxTemplates = 100_000) {}
 
-  isFailure(templateId: string, templateText: string | undefined, message: string): boolean {
-    if (deniedRequest.test(message)) return true;
+  /** `templateText` is called only the first time a template is seen (building the text costs an allocation). */
+  isFailure(templateId: string, templateText: () => string | undefined, message: string): boolean {
+    if (message.charCodeAt(0) <= 90 && deniedRequest.test(message)) return true;
     let v = this.byTemplate.get(templateId);
     if (v === undefined) {
-      const text = templateText ?? message;
+      const text = templateText() ?? message;
       v = builtinAuthFailure.test(text) || this.extra.some((r) => r.test(text));
       if (this.byTemplate.size >= this.maxTemplates) this.byTemplate.clear();
       this.byTemplate.set(templateId, v);

@@ -35,7 +35,7 @@ export async function replayFiles(cfg: Config, input: string, baseline?: string,
       if (!r.ok) { rejected++; continue; }
       const rec = r.record;
       const t = miner.add(rec.service, rec.message, rec.timestamp);
-      const authFailure = auth.isFailure(t.id, templateText(t), rec.message);
+      const authFailure = auth.isFailure(t.id, () => templateText(t), rec.message);
       let ip = rec.ip_address ?? '', user = rec.user_id ?? '';
       if (authFailure && (ip === '' || user === '')) { const a = attributionOf(rec.message); ip ||= a.ip; user ||= a.user; }
       runtime.observe({ tsMs: Date.parse(rec.timestamp), service: rec.service, level: rec.level, templateId: t.id, id: String(n), authFailure, ip, user });

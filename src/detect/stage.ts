@@ -99,7 +99,7 @@ export class DetectStage {
         if (Number.isNaN(tsMs)) continue;
         const templateId = String(r.template_id);
         const message = String(r.message);
-        const authFailure = this.auth.isFailure(templateId, this.ctx.templateText(templateId), message);
+        const authFailure = this.auth.isFailure(templateId, () => this.ctx.templateText(templateId), message);
         let ip = r.ip_address === null || r.ip_address === undefined ? '' : String(r.ip_address), user = r.user_id === null || r.user_id === undefined ? '' : String(r.user_id);
         if (authFailure && (ip === '' || user === '')) { const a = attributionOf(message); ip ||= a.ip; user ||= a.user; }
         this.runtime.observe({ tsMs, service: String(r.service), level: String(r.level), templateId, id: idOf(Number(r.lsn)), authFailure, ip, user });
@@ -148,7 +148,7 @@ export class DetectStage {
       if (Number.isNaN(tsMs)) continue;
       const templateId = ids[i] as string;
       const message = messages[i] as string;
-      const authFailure = this.auth.isFailure(templateId, this.ctx.templateText(templateId), message);
+      const authFailure = this.auth.isFailure(templateId, () => this.ctx.templateText(templateId), message);
       let ip = ips[i] as string, user = users[i] as string;
       if (authFailure && (ip === '' || user === '')) { const a = attributionOf(message); ip ||= a.ip; user ||= a.user; }
       this.runtime.observe({ tsMs, service: services[i] as string, level: levels[i] as string, templateId, id: idOf(firstLsn + i), authFailure, ip, user });
