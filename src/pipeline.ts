@@ -181,8 +181,19 @@ export class Engine {
     await this.detect?.flush();
   }
 
-  /** Seals closed days into Parquet and applies retention; runs on a timer and from `logsift export`. */
-  async maintain(): Promise<{ sealed: string[]; dropped: string[] }> {
+  private maintaining: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Seals closed days into Parquet and applies retention; runs on a timer and from `logsift export`. Runs one at a
+   * time: a call while one runs waits for it (two seals of one day at once would collide in the staging directory).
+   */
+  maintain(): Promise<{ sealed: string[]; dropped: string[] }> {
+    const run = this.maintaining.then(() => this.maintainOnce());
+    this.maintaining = run.catch(() => undefined);
+    return run;
+  }
+
+  private async maintainOnce(): Promise<{ sealed: string[]; dropped: string[] }> {
     const now = this.now();
     const opts = { sealAfterHours: this.config.store.sealAfterHours, retentionDays: this.config.store.retentionDays, maxTotalBytes: this.config.store.maxTotalBytes };
     await this.flush();
