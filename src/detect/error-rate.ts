@@ -1,6 +1,6 @@
 // error_rate_spike: a service's share of ERROR/FATAL records in a window against its baseline share, tested as counts.
 import type { Detector, DetectContext, Finding, WindowStats } from './detector.js';
-import { confidenceOf } from './stats.js';
+import { confidenceOf, lruGet } from './stats.js';
 import { quote } from './describe.js';
 
 export interface ErrorRateOptions {
@@ -32,13 +32,7 @@ export function createErrorRateDetector(opts: Partial<ErrorRateOptions> = {}): D
   const history = new Map<string, History>();
 
   function observe(w: WindowStats, ctx: DetectContext): Finding[] {
-    let h = history.get(w.service);
-    if (h) history.delete(w.service);
-    else {
-      if (history.size >= o.maxServices) { const oldest = history.keys().next(); if (oldest.done !== true) history.delete(oldest.value); }
-      h = { counts: [], errors: [] };
-    }
-    history.set(w.service, h);
+    const h = lruGet(history, w.service, o.maxServices, (): History => ({ counts: [], errors: [] }));
     const n0 = h.counts.reduce((a, b) => a + b, 0), k0 = h.errors.reduce((a, b) => a + b, 0);
     h.counts.push(w.count); h.errors.push(w.errors);
     if (h.counts.length > o.historyWindows) { h.counts.shift(); h.errors.shift(); }

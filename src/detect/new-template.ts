@@ -1,5 +1,6 @@
 // new_template: a template never seen for a service, once the service has been watched long enough to know its own.
 import type { Detector, DetectContext, Finding, WindowStats } from './detector.js';
+import { lruGet } from './stats.js';
 
 export interface NewTemplateOptions {
   /** Windows a service must have logged in before a template it has not used counts as new. */
@@ -18,20 +19,13 @@ export function createNewTemplateDetector(opts: Partial<NewTemplateOptions> = {}
   const known = new Map<string, Known>();
 
   function observe(w: WindowStats, ctx: DetectContext): Finding[] {
-    let k = known.get(w.service);
-    if (k) known.delete(w.service);
-    else {
-      if (known.size >= o.maxServices) { const oldest = known.keys().next(); if (oldest.done !== true) known.delete(oldest.value); }
-      k = { windows: 0, seen: new Map() };
-    }
-    known.set(w.service, k);
+    const k = lruGet(known, w.service, o.maxServices, (): Known => ({ windows: 0, seen: new Map() }));
     const out: Finding[] = [];
     const warm = k.windows >= o.warmupWindows;
     for (const [id, n] of w.templates) {
-      if (k.seen.has(id)) { k.seen.delete(id); k.seen.set(id, true); continue; }
-      k.seen.set(id, true);
-      if (k.seen.size > o.maxTemplatesPerService) { const oldest = k.seen.keys().next(); if (oldest.done !== true) k.seen.delete(oldest.value); }
-      if (!warm) continue;
+      const seen = k.seen.has(id);
+      lruGet(k.seen, id, o.maxTemplatesPerService, () => true as const);
+      if (seen || !warm) continue;
       const errors = w.templateErrors.get(id) ?? 0;
       const text = ctx.templateText(id) ?? id;
       out.push({

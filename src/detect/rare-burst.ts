@@ -1,7 +1,7 @@
 // rare_template_burst: a template a service has used rarely for a long time suddenly appears many times in a window.
 import type { Detector, DetectContext, Finding, WindowStats } from './detector.js';
 import { quote } from './describe.js';
-import { confidenceOf } from './stats.js';
+import { confidenceOf, lruGet } from './stats.js';
 
 export interface RareBurstOptions {
   /** A template must have been known this many windows of its service before a burst of it is reported. */
@@ -27,13 +27,7 @@ export function createRareBurstDetector(opts: Partial<RareBurstOptions> = {}): D
   const services = new Map<string, ServiceUsage>();
 
   function observe(w: WindowStats, ctx: DetectContext): Finding[] {
-    let s = services.get(w.service);
-    if (s) services.delete(w.service);
-    else {
-      if (services.size >= o.maxServices) { const oldest = services.keys().next(); if (oldest.done !== true) services.delete(oldest.value); }
-      s = { windows: 0, templates: new Map() };
-    }
-    services.set(w.service, s);
+    const s = lruGet(services, w.service, o.maxServices, (): ServiceUsage => ({ windows: 0, templates: new Map() }));
     const out: Finding[] = [];
     for (const [id, k] of w.templates) {
       const u = s.templates.get(id);
@@ -53,12 +47,9 @@ export function createRareBurstDetector(opts: Partial<RareBurstOptions> = {}): D
           });
         }
         u.total += k;
-        s.templates.delete(id);
-        s.templates.set(id, u);
-      } else {
-        s.templates.set(id, { first: s.windows, total: k });
-        if (s.templates.size > o.maxTemplatesPerService) { const oldest = s.templates.keys().next(); if (oldest.done !== true) s.templates.delete(oldest.value); }
       }
+      // Moved to the end (most recently seen), or added: the least recently seen template goes past the cap.
+      lruGet(s.templates, id, o.maxTemplatesPerService, () => ({ first: s.windows, total: k }));
     }
     s.windows++;
     return out;

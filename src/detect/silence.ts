@@ -1,6 +1,6 @@
 // service_silence: a service that logs steadily goes quiet for longer than its usual gaps.
 import type { Detector, DetectContext, Finding, WindowStats } from './detector.js';
-import { Ring, median } from './stats.js';
+import { Ring, lruGet, median } from './stats.js';
 
 export interface SilenceOptions {
   /** Windows of history that define "steady" and the usual gaps. */
@@ -36,16 +36,7 @@ export function createSilenceDetector(opts: Partial<SilenceOptions> = {}): Detec
   const o = { ...defaultSilenceOptions, ...opts };
   const states = new Map<string, State>();
 
-  function state(service: string): State {
-    let s = states.get(service);
-    if (s) states.delete(service);
-    else {
-      if (states.size >= o.maxServices) { const oldest = states.keys().next(); if (oldest.done !== true) states.delete(oldest.value); }
-      s = { history: new Ring(o.historyWindows), run: 0, threshold: Infinity, usual: 0 };
-    }
-    states.set(service, s);
-    return s;
-  }
+  const state = (service: string): State => lruGet(states, service, o.maxServices, () => ({ history: new Ring(o.historyWindows), run: 0, threshold: Infinity, usual: 0 }));
 
   return {
     type: 'silence',

@@ -1,9 +1,9 @@
 // The detection stage: feeds durable batches to the runtime, ticks it while the stream is idle, stores anomalies.
-import { mkdir, open as openFile, readFile, rename } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { StorageError, errorMessage } from '../errors.js';
-import { fsyncPath } from '../store/fsync.js';
+import { writeFileDurably } from '../store/fsync.js';
 import type { SerializedBatch } from '../intake/serialize.js';
 import { idOf } from '../intake/serialize.js';
 import type { Anomaly } from '../model/anomaly.js';
@@ -123,12 +123,8 @@ export class DetectStage {
     const state: StateFile = { version: 1, lsn, runtime: this.runtime.snapshot() };
     const run = (async () => {
       const file = join(this.dir, 'state.json');
-      const tmp = `${file}.tmp`;
       try {
-        const fh = await openFile(tmp, 'w');
-        try { await fh.writeFile(JSON.stringify(state)); await fh.datasync(); } finally { await fh.close(); }
-        await rename(tmp, file);
-        fsyncPath(this.dir);
+        await writeFileDurably(file, JSON.stringify(state));
         this.savedLsn = lsn;
       } catch (err) {
         throw new StorageError(`cannot save the detection state in ${this.dir}: ${errorMessage(err)}`, { cause: err });

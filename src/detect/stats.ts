@@ -37,3 +37,18 @@ export function normalTail(z: number): number {
 
 /** A confidence in [0, 1) from a z-score: 1 minus the two-sided normal tail. */
 export const confidenceOf = (z: number): number => Math.min(0.999, Math.max(0, 1 - 2 * normalTail(Math.abs(z))));
+
+/**
+ * The value for `key` in a map kept in least-recently-used order: moved to the end on use; created with `init` when
+ * missing, dropping the least recently used entry first when the map holds `max`.
+ */
+export function lruGet<K, V>(map: Map<K, V>, key: K, max: number, init: () => V): V {
+  let v = map.get(key);
+  if (v !== undefined) map.delete(key);
+  else {
+    if (map.size >= max) { const oldest = map.keys().next(); if (oldest.done !== true) map.delete(oldest.value); }
+    v = init();
+  }
+  map.set(key, v);
+  return v;
+}

@@ -1,6 +1,6 @@
 // volume_spike / volume_drop: a service's records per window against a robust baseline of its recent windows.
 import type { Detector, DetectContext, Finding, WindowStats } from './detector.js';
-import { Ring, confidenceOf, mad, median } from './stats.js';
+import { Ring, confidenceOf, lruGet, mad, median } from './stats.js';
 import { quote } from './describe.js';
 
 export interface VolumeOptions {
@@ -29,13 +29,7 @@ export function createVolumeDetector(opts: Partial<VolumeOptions> = {}): Detecto
   const history = new Map<string, Ring>();
 
   function judge(service: string, startMs: number, endMs: number, count: number, ctx: DetectContext, w?: WindowStats): Finding[] {
-    let ring = history.get(service);
-    if (ring) history.delete(service); // re-inserted below: the map stays in least-recently-seen order
-    else {
-      if (history.size >= o.maxServices) { const oldest = history.keys().next(); if (oldest.done !== true) history.delete(oldest.value); }
-      ring = new Ring(o.historyWindows);
-    }
-    history.set(service, ring);
+    const ring = lruGet(history, service, o.maxServices, () => new Ring(o.historyWindows));
     const past = ring.values();
     ring.push(count);
     if (past.length < o.warmupWindows) return [];

@@ -1,10 +1,10 @@
 // The patterns stage: mines each record's template on the write path, saves the miner, and catches up after a crash.
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { StorageError, errorMessage } from '../errors.js';
 import { stampTemplateIds, type SerializedBatch } from '../intake/serialize.js';
-import { fsyncPath } from '../store/fsync.js';
+import { writeFileDurably } from '../store/fsync.js';
 import type { LogStore } from '../store/log-store.js';
 import { ensureTemplatesTable, upsertTemplates, type TemplateRow } from '../store/templates.js';
 import { TemplateMiner, templateText, type MinerOptions, type MinerSnapshot, type Template } from './miner.js';
@@ -133,12 +133,8 @@ export class PatternStage {
     const changed = this.miner.takeDirty();
     const run = (async () => {
       const file = join(this.dir, 'miner.json');
-      const tmp = `${file}.tmp`;
       try {
-        const fh = await open(tmp, 'w');
-        try { await fh.writeFile(JSON.stringify(state)); await fh.datasync(); } finally { await fh.close(); }
-        await rename(tmp, file);
-        fsyncPath(this.dir);
+        await writeFileDurably(file, JSON.stringify(state));
         this.savedLsn = lsn;
         await upsertTemplates(this.store, this.rows(changed));
       } catch (err) {
