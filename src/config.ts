@@ -13,7 +13,7 @@ export interface Config {
   query: { defaultLimit: number; maxLimit: number; maxQueryChars: number };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   demo: { linesPerSecond: number; seed: number; backfillSeconds: number };
-  detect: { enabled: boolean; windowMs: number; allowedLatenessMs: number; resolveAfterWindows: number; snapshotIntervalMs: number; detectors: ('volume' | 'error_rate' | 'new_template' | 'silence' | 'rare_burst' | 'brute_force')[] };
+  detect: { enabled: boolean; windowMs: number; allowedLatenessMs: number; resolveAfterWindows: number; snapshotIntervalMs: number; detectors: ('volume' | 'error_rate' | 'new_template' | 'silence' | 'rare_burst' | 'brute_force' | 'latency')[] };
   patterns: {
     similarity: number; maxTemplatesPerService: number; maxServices: number; maxTemplates: number; maxTokens: number; examples: number;
     maxExampleChars: number; cacheEntries: number; snapshotIntervalMs: number;
@@ -71,7 +71,7 @@ export const configSchema = {
     allowedLatenessMs: int(0, 10_000),
     resolveAfterWindows: int(1, 5),
     snapshotIntervalMs: int(1000, 10_000),
-    detectors: { type: 'array', uniqueItems: true, items: { enum: ['volume', 'error_rate', 'new_template', 'silence', 'rare_burst', 'brute_force'] }, default: ['volume', 'error_rate', 'new_template', 'silence', 'rare_burst', 'brute_force'] },
+    detectors: { type: 'array', uniqueItems: true, items: { enum: ['volume', 'error_rate', 'new_template', 'silence', 'rare_burst', 'brute_force', 'latency'] }, default: ['volume', 'error_rate', 'new_template', 'silence', 'rare_burst', 'brute_force', 'latency'] },
   }),
   patterns: obj({
     similarity: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 0.7 },

@@ -14,6 +14,8 @@ export interface DetectRecord {
   authFailure?: boolean;
   ip?: string;
   user?: string;
+  /** The record's duration in ms (metadata duration_ms and similar), when it has one. */
+  durationMs?: number;
 }
 
 /** Failed authentications of one client address in a window. */
@@ -35,6 +37,10 @@ export interface WindowStats {
   samples: ReadonlyMap<string, readonly string[]>;
   /** Failed authentications by client address ('' when the record named none). */
   auth: ReadonlyMap<string, AuthFailures>;
+  /** Durations (ms) of the window's records that had one: all of them up to 1,000, then an even sample. */
+  durations: readonly number[];
+  /** How many records had a duration (may exceed durations.length). */
+  durationCount: number;
 }
 
 /** What detectors may ask the engine while they observe: read-only, deterministic. */

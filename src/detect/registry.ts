@@ -6,6 +6,7 @@ import { createVolumeDetector } from './volume.js';
 import { createSilenceDetector } from './silence.js';
 import { createRareBurstDetector } from './rare-burst.js';
 import { createBruteForceDetector } from './brute-force.js';
+import { createLatencyDetector } from './latency.js';
 
 export const detectors = {
   volume: () => createVolumeDetector(),
@@ -14,6 +15,7 @@ export const detectors = {
   silence: () => createSilenceDetector(),
   rare_burst: () => createRareBurstDetector(),
   brute_force: () => createBruteForceDetector(),
+  latency: () => createLatencyDetector(),
 } satisfies Record<string, () => Detector>;
 
 export type DetectorType = keyof typeof detectors;

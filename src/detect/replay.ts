@@ -10,6 +10,7 @@ import { patternsOptions } from '../patterns/options.js';
 import { detectors } from './registry.js';
 import { DetectionRuntime } from './runtime.js';
 import { AuthFailureClassifier, attributionOf } from './auth-failure.js';
+import { durationOf } from '../intake/serialize.js';
 
 export interface ReplayResult { anomalies: Anomaly[]; lines: number; rejected: number; late: number }
 
@@ -38,7 +39,8 @@ export async function replayFiles(cfg: Config, input: string, baseline?: string,
       const authFailure = auth.isFailure(t.id, () => templateText(t), rec.message);
       let ip = rec.ip_address ?? '', user = rec.user_id ?? '';
       if (authFailure && (ip === '' || user === '')) { const a = attributionOf(rec.message); ip ||= a.ip; user ||= a.user; }
-      runtime.observe({ tsMs: Date.parse(rec.timestamp), service: rec.service, level: rec.level, templateId: t.id, id: String(n), authFailure, ip, user });
+      const d = durationOf(rec);
+      runtime.observe({ tsMs: Date.parse(rec.timestamp), service: rec.service, level: rec.level, templateId: t.id, id: String(n), authFailure, ip, user, ...(Number.isNaN(d) ? {} : { durationMs: d }) });
       emit(runtime.advance());
     }
     emit(runtime.finish());

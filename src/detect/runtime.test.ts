@@ -10,13 +10,14 @@ import { createNewTemplateDetector } from './new-template.js';
 import { createSilenceDetector } from './silence.js';
 import { createRareBurstDetector } from './rare-burst.js';
 import { createBruteForceDetector } from './brute-force.js';
+import { createLatencyDetector } from './latency.js';
 
 const ctx = { templateText: (id: string) => (id === 't-new' ? 'disk <*> is full' : undefined) };
 const T0 = Date.UTC(2026, 0, 5, 0, 0, 0);
 const MIN = 60_000;
 
 function runtime() {
-  return new DetectionRuntime([createVolumeDetector(), createErrorRateDetector(), createNewTemplateDetector(), createSilenceDetector(), createRareBurstDetector(), createBruteForceDetector()], ctx, schemaValidators().anomaly);
+  return new DetectionRuntime([createVolumeDetector(), createErrorRateDetector(), createNewTemplateDetector(), createSilenceDetector(), createRareBurstDetector(), createBruteForceDetector(), createLatencyDetector()], ctx, schemaValidators().anomaly);
 }
 
 /** Feeds `perMinute(m)` records for minutes [from, to) of service `svc`, advancing after each minute. */
@@ -165,4 +166,21 @@ test('brute force: many failures from one address, or one address against many u
   const stuffing = got.find((a) => a.evidence.ip === '198.51.100.4');
   assert.equal(stuffing?.severity, 'critical');
   assert.match(stuffing?.description ?? '', /trying 12 users .*credential stuffing/);
+});
+
+test('latency shift: the p95 of timed records well above its recent windows is reported; ordinary jitter is not', () => {
+  const rt = runtime();
+  const timed = (m: number, slow: boolean) => {
+    for (let i = 0; i < 200; i++) {
+      const d = slow ? 400 + (i % 50) * 10 : 40 + ((i * 37 + m) % 30) + (i % 20 === 0 ? 60 : 0);
+      rt.observe({ tsMs: T0 + m * MIN + i * 200, service: 'api', level: 'INFO', templateId: 't-req', id: `q${m}-${i}`, durationMs: d });
+    }
+  };
+  const quiet: Anomaly[] = [];
+  for (let m = 0; m < 40; m++) { timed(m, false); quiet.push(...rt.advance()); }
+  assert.deepEqual(quiet.filter((a) => a.anomaly_type === 'latency_shift'), []);
+  timed(40, true);
+  const got = [...rt.advance(), ...rt.advanceTo(T0 + 41 * MIN + 10_000)].filter((a) => a.anomaly_type === 'latency_shift');
+  assert.equal(got.length, 1);
+  assert.match(got[0]?.description ?? '', /api got slower: p95 \d+ ms .* its usual \d+ ms/);
 });

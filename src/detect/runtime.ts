@@ -31,7 +31,9 @@ export const defaultRuntimeOptions: RuntimeOptions = {
 };
 
 interface Auth { failures: number; users: Set<string>; samples: string[] }
-interface Acc { count: number; errors: number; templates: Map<string, number>; templateErrors: Map<string, number>; samples: Map<string, string[]>; auth: Map<string, Auth> }
+interface Acc { count: number; errors: number; templates: Map<string, number>; templateErrors: Map<string, number>; samples: Map<string, string[]>; auth: Map<string, Auth>; durations: number[]; durationCount: number }
+/** Durations kept per service window; past it each new one replaces a slot in turn (an even, deterministic sample). */
+const MAX_DURATIONS = 1000;
 /** Client addresses and users tracked per service window (a flood of spoofed addresses cannot grow it further). */
 const MAX_AUTH_KEYS = 10_000;
 /** `heardAt`: the newest event time of all services when this one last logged (how long it has been quiet). */
@@ -44,7 +46,7 @@ export interface RuntimeSnapshot {
   closedUntil: number | null;
   stats: RuntimeStats;
   services: { name: string; closedUntil: number | null; maxTs: number | null; heardAt: number | null;
-    open: { start: number; count: number; errors: number; templates: [string, number][]; templateErrors: [string, number][]; samples: [string, string[]][]; auth?: [string, { failures: number; users: string[]; samples: string[] }][] }[] }[];
+    open: { start: number; count: number; errors: number; templates: [string, number][]; templateErrors: [string, number][]; samples: [string, string[]][]; auth?: [string, { failures: number; users: string[]; samples: string[] }][]; durations?: number[]; durationCount?: number }[] }[];
   anomalies: { key: string; anomaly: Anomaly; lastEndMs: number }[];
   detectors: Record<string, unknown>;
 }
@@ -88,7 +90,7 @@ export class DetectionRuntime {
     }
     if (start + windowMs <= svc.closedUntil) { this.stats.late++; return; }
     let acc = svc.open.get(start);
-    if (!acc) { acc = { count: 0, errors: 0, templates: new Map(), templateErrors: new Map(), samples: new Map(), auth: new Map() }; svc.open.set(start, acc); }
+    if (!acc) { acc = { count: 0, errors: 0, templates: new Map(), templateErrors: new Map(), samples: new Map(), auth: new Map(), durations: [], durationCount: 0 }; svc.open.set(start, acc); }
     acc.count++;
     acc.templates.set(r.templateId, (acc.templates.get(r.templateId) ?? 0) + 1);
     if (r.level === 'ERROR' || r.level === 'FATAL') {
@@ -99,6 +101,11 @@ export class DetectionRuntime {
       const s = acc.samples.get(r.templateId);
       if (!s) acc.samples.set(r.templateId, [r.id]);
       else if (s.length < this.opts.samplesPerTemplate) s.push(r.id);
+    }
+    if (r.durationMs !== undefined && Number.isFinite(r.durationMs)) {
+      if (acc.durations.length < MAX_DURATIONS) acc.durations.push(r.durationMs);
+      else acc.durations[(acc.durationCount * 7919) % MAX_DURATIONS] = r.durationMs;
+      acc.durationCount++;
     }
     if (r.authFailure) {
       const ip = r.ip ?? '';
@@ -236,7 +243,7 @@ export class DetectionRuntime {
       version: 1, maxTs: fin(this.maxTs), closedUntil: fin(this.closedUntil), stats: { ...this.stats },
       services: [...this.services].map(([name, s]) => ({
         name, closedUntil: fin(s.closedUntil), maxTs: fin(s.maxTs), heardAt: fin(s.heardAt),
-        open: [...s.open].map(([start, a]) => ({ start, count: a.count, errors: a.errors, templates: [...a.templates], templateErrors: [...a.templateErrors], samples: [...a.samples], auth: [...a.auth].map(([ip, x]): [string, { failures: number; users: string[]; samples: string[] }] => [ip, { failures: x.failures, users: [...x.users], samples: x.samples }]) })),
+        open: [...s.open].map(([start, a]) => ({ start, count: a.count, errors: a.errors, templates: [...a.templates], templateErrors: [...a.templateErrors], samples: [...a.samples], auth: [...a.auth].map(([ip, x]): [string, { failures: number; users: string[]; samples: string[] }] => [ip, { failures: x.failures, users: [...x.users], samples: x.samples }]), durations: a.durations, durationCount: a.durationCount })),
       })),
       anomalies: [...this.openAnomalies].map(([key, o]) => ({ key, anomaly: o.anomaly, lastEndMs: o.lastEndMs })),
       detectors: Object.fromEntries(this.detectors.map((d) => [d.type, d.snapshot()])),
@@ -253,7 +260,7 @@ export class DetectionRuntime {
     for (const s of snap.services) {
       this.services.set(s.name, {
         closedUntil: inf(s.closedUntil), maxTs: inf(s.maxTs), heardAt: inf(s.heardAt),
-        open: new Map(s.open.map((a) => [a.start, { count: a.count, errors: a.errors, templates: new Map(a.templates), templateErrors: new Map(a.templateErrors), samples: new Map(a.samples), auth: new Map((a.auth ?? []).map(([ip, x]) => [ip, { failures: x.failures, users: new Set(x.users), samples: x.samples }])) }])),
+        open: new Map(s.open.map((a) => [a.start, { count: a.count, errors: a.errors, templates: new Map(a.templates), templateErrors: new Map(a.templateErrors), samples: new Map(a.samples), auth: new Map((a.auth ?? []).map(([ip, x]) => [ip, { failures: x.failures, users: new Set(x.users), samples: x.samples }])), durations: a.durations ?? [], durationCount: a.durationCount ?? 0 }])),
       });
     }
     this.openAnomalies.clear();

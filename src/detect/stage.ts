@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { StorageError, errorMessage } from '../errors.js';
 import { writeFileDurably } from '../store/fsync.js';
 import type { SerializedBatch } from '../intake/serialize.js';
-import { idOf } from '../intake/serialize.js';
+import { durationOf, idOf } from '../intake/serialize.js';
 import type { Anomaly } from '../model/anomaly.js';
 import type { Validator } from '../model/schemas.js';
 import type { LogStore } from '../store/log-store.js';
@@ -90,7 +90,7 @@ export class DetectStage {
     const firstRun = this.savedLsn === 0;
     for (;;) {
       const rows = await this.store.query(
-        `SELECT lsn, service, level, template_id, message, ip_address, user_id, replace(CAST(timestamp AS VARCHAR), ' ', 'T') || 'Z' AS ts FROM ${relation}
+        `SELECT lsn, service, level, template_id, message, ip_address, user_id, metadata, replace(CAST(timestamp AS VARCHAR), ' ', 'T') || 'Z' AS ts FROM ${relation}
          WHERE lsn > $1 AND lsn <= $2 AND template_id IS NOT NULL ${firstRun ? 'AND timestamp >= CAST($3 AS TIMESTAMP_NS)' : ''} ORDER BY lsn LIMIT ${CATCH_UP_ROWS}`,
         firstRun ? [from, lastLsn, new Date(now.getTime() - 3_600_000).toISOString()] : [from, lastLsn],
       );
@@ -102,7 +102,8 @@ export class DetectStage {
         const authFailure = this.auth.isFailure(templateId, () => this.ctx.templateText(templateId), message);
         let ip = r.ip_address === null || r.ip_address === undefined ? '' : String(r.ip_address), user = r.user_id === null || r.user_id === undefined ? '' : String(r.user_id);
         if (authFailure && (ip === '' || user === '')) { const a = attributionOf(message); ip ||= a.ip; user ||= a.user; }
-        this.runtime.observe({ tsMs, service: String(r.service), level: String(r.level), templateId, id: idOf(Number(r.lsn)), authFailure, ip, user });
+        const d = durationOf({ metadata: (r.metadata ?? undefined) as Record<string, unknown> | undefined });
+        this.runtime.observe({ tsMs, service: String(r.service), level: String(r.level), templateId, id: idOf(Number(r.lsn)), authFailure, ip, user, ...(Number.isNaN(d) ? {} : { durationMs: d }) });
       }
       n += rows.length;
       this.store_(this.runtime.advance());
@@ -136,7 +137,7 @@ export class DetectStage {
 
   /** Observes a durable batch's records (synchronous), then closes the windows its event time passed. */
   observeBatch(batch: SerializedBatch, firstLsn: number): void {
-    const { services, timestamps, levels, messages, ips, users } = batch.mine;
+    const { services, timestamps, levels, messages, ips, users, durations } = batch.mine;
     const ids = batch.templateIds;
     if (!ids) return;
     for (let i = 0; i < batch.accepted; i++) {
@@ -147,7 +148,8 @@ export class DetectStage {
       const authFailure = this.auth.isFailure(templateId, () => this.ctx.templateText(templateId), message);
       let ip = ips[i] as string, user = users[i] as string;
       if (authFailure && (ip === '' || user === '')) { const a = attributionOf(message); ip ||= a.ip; user ||= a.user; }
-      this.runtime.observe({ tsMs, service: services[i] as string, level: levels[i] as string, templateId, id: idOf(firstLsn + i), authFailure, ip, user });
+      const d = durations[i] as number;
+      this.runtime.observe({ tsMs, service: services[i] as string, level: levels[i] as string, templateId, id: idOf(firstLsn + i), authFailure, ip, user, ...(Number.isNaN(d) ? {} : { durationMs: d }) });
     }
     this.observedLsn = Math.max(this.observedLsn, firstLsn + batch.accepted - 1);
     this.lastRecordAt = performance.now();

@@ -15,7 +15,7 @@ export interface SerializedBatch {
   skipped: number;
   reasons: Record<string, number>;
   /** Per record line (the first `accepted` slots), what the template miner reads: service, message, timestamp. */
-  mine: { services: string[]; messages: string[]; timestamps: string[]; levels: string[]; ips: string[]; users: string[] };
+  mine: { services: string[]; messages: string[]; timestamps: string[]; levels: string[]; ips: string[]; users: string[]; durations: number[] };
   /** Set by the template miner on the main thread: the template id of each record line. */
   templateIds?: string[];
 }
@@ -59,6 +59,17 @@ class Out {
   }
 }
 
+/** Metadata fields holding a request's duration in milliseconds, in the order they are looked for (latency detection). */
+export const DURATION_FIELDS = ['duration_ms', 'latency_ms', 'response_time_ms', 'elapsed_ms', 'took_ms', 'request_time_ms'] as const;
+
+/** The record's duration in ms from the first of DURATION_FIELDS its metadata has as a finite number; NaN if none. */
+export function durationOf(r: { metadata?: Record<string, unknown> | undefined }): number {
+  const m = r.metadata;
+  if (m === undefined) return NaN;
+  for (const f of DURATION_FIELDS) { const v = m[f]; if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v; }
+  return NaN;
+}
+
 export function serializeBatch(r: IntakeResult, source: string, receivedAt: Date, maxDeadLetterBytes: number, sizeHint = 0, serviceHint?: string): SerializedBatch {
   const out = new Out(sizeHint + 96 * (r.records.length + r.deadLetters.length));
   const slots: number[] = [];
@@ -67,7 +78,7 @@ export function serializeBatch(r: IntakeResult, source: string, receivedAt: Date
   // opening brace turned into a comma. This is the hot path: one memcpy and one string write per line.
   const recHead = Buffer.from(REC_HEAD + tail, 'utf8');
   const jsons = r.jsons && r.jsons.length === r.records.length ? r.jsons : r.records.map((x) => JSON.stringify(x));
-  const mine = { services: r.records.map((x) => x.service), messages: r.records.map((x) => x.message), timestamps: r.records.map((x) => x.timestamp), levels: r.records.map((x) => x.level), ips: r.records.map((x) => x.ip_address ?? ''), users: r.records.map((x) => x.user_id ?? '') };
+  const mine = { services: r.records.map((x) => x.service), messages: r.records.map((x) => x.message), timestamps: r.records.map((x) => x.timestamp), levels: r.records.map((x) => x.level), ips: r.records.map((x) => x.ip_address ?? ''), users: r.records.map((x) => x.user_id ?? ''), durations: r.records.map(durationOf) };
   for (const json of jsons) {
     slots.push(out.pos + SLOT_AT);
     out.copy(recHead);
