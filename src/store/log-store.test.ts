@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LogStore } from './log-store.js';
 import { applyRetention, listParts, recoverSeal, relationSql, sealClosedDays } from './partitions.js';
+import { ensureTemplatesTable, upsertTemplates } from './templates.js';
+import { ensureAnomaliesTable, upsertAnomalies } from './anomalies.js';
+import type { Anomaly } from '../model/anomaly.js';
 
 const opts = { threads: 1, memoryLimit: '256MiB' };
 
@@ -70,8 +73,20 @@ test('closed days are sealed to Parquet, stay queryable, and retention drops old
   const all = await store.query(`SELECT service, count(*) AS n FROM ${relationSql(parts)} GROUP BY service ORDER BY service`);
   assert.deepEqual(all.map((r) => [r.service, Number(r.n)]), [['api', 2], ['db', 1], ["we'ird/../svc", 1]]);
   await recoverSeal(store);
+  // Templates and anomalies derived from old records age out with them.
+  await ensureTemplatesTable(store);
+  await ensureAnomaliesTable(store);
+  const tpl = (id: string, at: string) => ({ templateId: id, service: 'api', template: 'hello <*>', firstSeen: at, lastSeen: at, count: 1, examples: ['hello 1'] });
+  await upsertTemplates(store, [tpl('0000000000000001', '2024-01-01T00:00:00Z'), tpl('0000000000000002', '2024-01-02T10:00:00Z')]);
+  const anomaly = (id: string, at: string): Anomaly => ({
+    anomaly_id: id, detected_at: at, window_start: at, window_end: at, anomaly_type: 'volume_spike', severity: 'low', service: 'api',
+    description: 'x', score: 1, confidence: 0.5, evidence: {}, status: 'resolved',
+  });
+  await upsertAnomalies(store, [anomaly('old', '2024-01-01T00:01:00Z'), anomaly('new', '2024-01-02T10:01:00Z')]);
   const dropped = await applyRetention(store, now, { sealAfterHours: 2, retentionDays: 1, maxTotalBytes: 0 });
   assert.deepEqual(dropped, ['2024-01-01']);
+  assert.deepEqual((await store.query('SELECT template_id FROM templates')).map((r) => r.template_id), ['0000000000000002']);
+  assert.deepEqual((await store.query('SELECT anomaly_id FROM anomalies')).map((r) => r.anomaly_id), ['new']);
   assert.equal(existsSync(join(dir, 'parts', 'date=2024-01-01')), false);
   assert.equal((await listParts(join(dir, 'parts'))).length, 1);
   await store.close();

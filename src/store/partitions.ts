@@ -151,6 +151,11 @@ export async function applyRetention(store: LogStore, now: Date, opts: Partition
     await store.exec('DELETE FROM logs WHERE timestamp < CAST($1 AS TIMESTAMP_NS)', [cutoff.toISOString()]);
     // Dead letters age out with the same retention, by the time they were received.
     await store.exec('DELETE FROM dead_letters WHERE received_at < CAST($1 AS TIMESTAMP_NS)', [cutoff.toISOString()]);
+    // So do what was derived from the records: templates last seen before the cut (the miner writes a row again if it
+    // sees one later) and anomalies that ended before it.
+    const derived = new Set((await store.query(`SELECT table_name FROM duckdb_tables() WHERE table_name IN ('templates', 'anomalies')`)).map((r) => String(r.table_name)));
+    if (derived.has('templates')) await store.exec('DELETE FROM templates WHERE last_seen < CAST($1 AS TIMESTAMP_NS)', [cutoff.toISOString()]);
+    if (derived.has('anomalies')) await store.exec('DELETE FROM anomalies WHERE window_end < CAST($1 AS TIMESTAMP_NS)', [cutoff.toISOString()]);
   }
   if (opts.maxTotalBytes > 0) {
     let parts = await listParts(partsDir);
