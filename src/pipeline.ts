@@ -68,7 +68,13 @@ export class Engine {
     }, schemaValidators().anomaly, log, {
       opened: (a) => metrics.anomalies.inc({ type: a.anomaly_type, severity: a.severity }), late: (n) => metrics.lateRecords.inc(n),
     }) : undefined;
-    if (detect) writePath.afterDurable = (batch, firstLsn) => detect.observeBatch(batch, firstLsn);
+    if (detect) {
+      // The batch is durable and will be acknowledged whatever happens here: a detector failure must not turn it into
+      // an error for the client.
+      writePath.afterDurable = (batch, firstLsn) => {
+        try { detect.observeBatch(batch, firstLsn); } catch (err) { log.error({ err, firstLsn }, 'detection failed on a stored batch; its records are kept'); }
+      };
+    }
     const engine = new Engine(config, log, metrics, store, writePath, intake, pool, patterns, detect, opts.now ?? (() => new Date()));
     if (existing.length > 0) log.info({ segments: existing.length, appliedLsn: store.appliedLsn }, 'replaying write-ahead log');
     if (corrupt.length > 0) {
