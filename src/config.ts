@@ -13,7 +13,12 @@ export interface Config {
   query: { defaultLimit: number; maxLimit: number; maxQueryChars: number };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   demo: { linesPerSecond: number; seed: number; backfillSeconds: number };
-  detect: { enabled: boolean; windowMs: number; allowedLatenessMs: number; resolveAfterWindows: number; snapshotIntervalMs: number; detectors: ('volume' | 'error_rate' | 'new_template' | 'silence' | 'rare_burst' | 'brute_force' | 'latency')[] };
+  detect: { enabled: boolean; windowMs: number; allowedLatenessMs: number; resolveAfterWindows: number; snapshotIntervalMs: number; detectors: ('volume' | 'error_rate' | 'new_template' | 'silence' | 'rare_burst' | 'brute_force' | 'latency' | 'session')[];
+    sessions: {
+      keyRegex: string | null; keyField: string | null; endPattern: string | null; timeoutMs: number; maxOpen: number; maxEvents: number;
+      warmupSessions: number; minSupport: number; invariantConfidence: number; maxRatio: number; maxTemplates: number; checkTransitions: boolean; adoptAfterSessions: number; adoptShare: number;
+    };
+  };
   patterns: {
     similarity: number; maxTemplatesPerService: number; maxServices: number; maxTemplates: number; maxTokens: number; examples: number;
     maxExampleChars: number; cacheEntries: number; snapshotIntervalMs: number;
@@ -71,7 +76,23 @@ export const configSchema = {
     allowedLatenessMs: int(0, 10_000),
     resolveAfterWindows: int(1, 5),
     snapshotIntervalMs: int(1000, 10_000),
-    detectors: { type: 'array', uniqueItems: true, items: { enum: ['volume', 'error_rate', 'new_template', 'silence', 'rare_burst', 'brute_force', 'latency'] }, default: ['volume', 'error_rate', 'new_template', 'silence', 'rare_burst', 'brute_force', 'latency'] },
+    detectors: { type: 'array', uniqueItems: true, items: { enum: ['volume', 'error_rate', 'new_template', 'silence', 'rare_burst', 'brute_force', 'latency', 'session'] }, default: ['volume', 'error_rate', 'new_template', 'silence', 'rare_burst', 'brute_force', 'latency', 'session'] },
+    sessions: obj({
+      keyRegex: { type: ['string', 'null'], minLength: 1, maxLength: 1000, default: null },
+      keyField: { type: ['string', 'null'], minLength: 1, maxLength: 256, default: null },
+      endPattern: { type: ['string', 'null'], minLength: 1, maxLength: 1000, default: null },
+      timeoutMs: int(1000, 300_000),
+      maxOpen: int(1, 50_000),
+      maxEvents: int(1, 1000),
+      warmupSessions: int(0, 200),
+      minSupport: int(1, 30),
+      invariantConfidence: { type: 'number', exclusiveMinimum: 0.5, maximum: 1, default: 0.99 },
+      maxRatio: { type: 'integer', minimum: 1, maximum: 16, default: 4 },
+      maxTemplates: { type: 'integer', minimum: 2, maximum: 4096, default: 256 },
+      checkTransitions: { type: 'boolean', default: false },
+      adoptAfterSessions: int(1, 100),
+      adoptShare: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 0.5 },
+    }),
   }),
   patterns: obj({
     similarity: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 0.7 },

@@ -13,10 +13,14 @@ export function registerDetect(program: Command): void {
     .requiredOption('-o, --output <file>', 'NDJSON file of anomalies to write (- for stdout)')
     .option('-b, --baseline <file>', 'a mostly normal file to learn from first (emits nothing)')
     .option('-c, --config <file>', 'YAML config file (its normalize, patterns and detect sections apply)')
-    .option('--session-key <regex>', 'session detection key (session detection is not built yet)')
+    .option('--session-key <regex>', 'turn on session detection: the first match of the regex in each raw line is its session key (its first group if it has one)')
     .action(async (f: { input: string; output: string; baseline?: string; config?: string; sessionKey?: string }) => {
-      if (f.sessionKey !== undefined) throw new ConfigError('--session-key', 'session anomaly detection is not built yet in this version of logsift; run without --session-key');
       const cfg = configFromFlags({ ...(f.config ? { config: f.config } : {}) });
+      if (f.sessionKey !== undefined) {
+        cfg.detect.sessions = { ...cfg.detect.sessions, keyRegex: f.sessionKey, keyField: null };
+        if (!cfg.detect.detectors.includes('session')) cfg.detect.detectors = [...cfg.detect.detectors, 'session'];
+        try { new RegExp(f.sessionKey); } catch (err) { throw new ConfigError('--session-key', `is not a valid regular expression: ${errorMessage(err)}`); }
+      }
       let r;
       try {
         r = await replayFiles(cfg, f.input, f.baseline);

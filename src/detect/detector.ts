@@ -16,6 +16,9 @@ export interface DetectRecord {
   user?: string;
   /** The record's duration in ms (metadata duration_ms and similar), when it has one. */
   durationMs?: number;
+  /** The session the record belongs to (detect.sessions key), and whether it is the session's last record. */
+  sessionKey?: string;
+  sessionEnd?: boolean;
 }
 
 /** Failed authentications of one client address in a window. */
@@ -41,6 +44,27 @@ export interface WindowStats {
   durations: readonly number[];
   /** How many records had a duration (may exceed durations.length). */
   durationCount: number;
+}
+
+/** One ended session (records sharing a session key): what session detectors score. */
+export interface SessionStats {
+  key: string;
+  /** The service with the most of its records (the first to log on a tie), and records per service. */
+  service: string;
+  services: ReadonlyMap<string, number>;
+  /** Event times of its first and last records. */
+  startMs: number;
+  lastMs: number;
+  count: number;
+  errors: number;
+  /** Records per template id. */
+  templates: ReadonlyMap<string, number>;
+  /** Template ids in the order the records arrived (at most detect.sessions.maxEvents; `count` says how many). */
+  sequence: readonly string[];
+  /** The first record id of each template, for evidence. */
+  firstIds: ReadonlyMap<string, string>;
+  /** What ended it: inactivity, its end pattern, or the end of a replay. */
+  endedBy: 'timeout' | 'end_pattern' | 'finish';
 }
 
 /** What detectors may ask the engine while they observe: read-only, deterministic. */
@@ -73,6 +97,8 @@ export interface Detector {
   observe(w: WindowStats, ctx: DetectContext): Finding[];
   /** Called when a service that logged before logged nothing in a closed window (silence and drop detectors care). */
   observeEmpty?(service: string, startMs: number, endMs: number, ctx: DetectContext): Finding[];
+  /** Called once per ended session, in the order sessions end (session detectors). */
+  observeSession?(s: SessionStats, ctx: DetectContext): Finding[];
   snapshot(): unknown;
   restore(state: unknown): void;
 }

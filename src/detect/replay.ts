@@ -7,7 +7,8 @@ import { schemaValidators } from '../model/schemas.js';
 import type { Anomaly } from '../model/anomaly.js';
 import { TemplateMiner, templateText } from '../patterns/miner.js';
 import { patternsOptions } from '../patterns/options.js';
-import { detectors } from './registry.js';
+import { buildDetectors, runtimeOptions } from './registry.js';
+import { sessionKeyExtractor } from './session-key.js';
 import { DetectionRuntime } from './runtime.js';
 import { AuthFailureClassifier, attributionOf } from './auth-failure.js';
 import { durationOf } from '../intake/serialize.js';
@@ -22,7 +23,10 @@ export interface ReplayResult { anomalies: Anomaly[]; lines: number; rejected: n
 export async function replayFiles(cfg: Config, input: string, baseline?: string, receivedAt = new Date()): Promise<ReplayResult> {
   const miner = new TemplateMiner(patternsOptions(cfg.patterns));
   const ctx = { templateText: (id: string) => { const t = miner.get(id); return t ? templateText(t) : undefined; } };
-  const make = () => new DetectionRuntime(cfg.detect.detectors.map((t) => detectors[t]()), ctx, schemaValidators().anomaly, cfg.detect);
+  const make = () => new DetectionRuntime(buildDetectors(cfg.detect), ctx, schemaValidators().anomaly, runtimeOptions(cfg.detect));
+  // A key regex is matched against the raw line (the contract of --session-key); a key field against the record.
+  const keyOf = cfg.detect.detectors.includes('session') ? sessionKeyExtractor(cfg.detect.sessions) : undefined;
+  const byRegex = cfg.detect.sessions.keyRegex !== null;
   let runtime = make();
   let rejected = 0;
   const auth = new AuthFailureClassifier();
@@ -40,7 +44,8 @@ export async function replayFiles(cfg: Config, input: string, baseline?: string,
       let ip = rec.ip_address ?? '', user = rec.user_id ?? '';
       if (authFailure && (ip === '' || user === '')) { const a = attributionOf(rec.message); ip ||= a.ip; user ||= a.user; }
       const d = durationOf(rec);
-      runtime.observe({ tsMs: Date.parse(rec.timestamp), service: rec.service, level: rec.level, templateId: t.id, id: String(n), authFailure, ip, user, ...(Number.isNaN(d) ? {} : { durationMs: d }) });
+      const session = keyOf?.(byRegex ? { message: line } : rec);
+      runtime.observe({ tsMs: Date.parse(rec.timestamp), service: rec.service, level: rec.level, templateId: t.id, id: String(n), authFailure, ip, user, ...(Number.isNaN(d) ? {} : { durationMs: d }), ...(session && session.key !== '' ? { sessionKey: session.key, sessionEnd: session.end } : {}) });
       emit(runtime.advance());
     }
     emit(runtime.finish());
@@ -51,7 +56,7 @@ export async function replayFiles(cfg: Config, input: string, baseline?: string,
     // What was learned carries over; the baseline's windows and anomalies do not.
     const learned = runtime.snapshot();
     runtime = make();
-    runtime.restore({ ...learned, maxTs: null, closedUntil: null, services: [], anomalies: [], stats: { late: 0, windowsClosed: 0, servicesDropped: 0, anomaliesOpened: 0 } });
+    runtime.restore({ ...learned, maxTs: null, closedUntil: null, services: [], anomalies: [], sessions: [], stats: { late: 0, windowsClosed: 0, servicesDropped: 0, anomaliesOpened: 0, sessionsEnded: 0, sessionsDropped: 0 } });
   }
   const order: string[] = [];
   const latest = new Map<string, Anomaly>();
@@ -64,7 +69,8 @@ export async function replayFiles(cfg: Config, input: string, baseline?: string,
   const anomalies = order.map((id) => {
     const a = latest.get(id) as Anomaly;
     const { sample_record_ids: samples, ...evidence } = a.evidence;
-    return { ...a, evidence: { ...evidence, lines: (samples ?? []).map(Number) } };
+    // The replay contract names the session key `session` (the stored anomaly's `session_key`); both are given.
+    return { ...a, evidence: { ...evidence, ...(evidence.session_key !== undefined ? { session: evidence.session_key } : {}), lines: (samples ?? []).map(Number) } };
   });
   return { anomalies, lines, rejected, late: runtime.stats.late };
 }

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { Anomaly } from '../model/anomaly.js';
 import type { Validator } from '../model/schemas.js';
-import type { DetectContext, Detector, DetectRecord, Finding, WindowStats } from './detector.js';
+import type { DetectContext, Detector, DetectRecord, Finding, SessionStats, WindowStats } from './detector.js';
 
 export interface RuntimeOptions {
   /** Window length: the unit of detection (and the bound on detection delay, plus the lateness). */
@@ -24,11 +24,20 @@ export interface RuntimeOptions {
    * event time of all services, this much behind (and the idle clock).
    */
   silenceGraceMs: number;
+  /** A session with no record for this long (event time, past the watermark) has ended. */
+  sessionTimeoutMs: number;
+  /** Sessions open at once; past it the least recently active one is dropped unscored (counted). */
+  maxOpenSessions: number;
+  /** Template ids kept in order per session (its counts keep counting past it). */
+  maxSessionEvents: number;
 }
 
 export const defaultRuntimeOptions: RuntimeOptions = {
   windowMs: 60_000, allowedLatenessMs: 10_000, resolveAfterWindows: 5, maxServices: 10_000, samplesPerTemplate: 3, maxEmptyWindows: 60, silenceGraceMs: 120_000,
+  sessionTimeoutMs: 300_000, maxOpenSessions: 50_000, maxSessionEvents: 1000,
 };
+
+interface OpenSession { startMs: number; lastMs: number; count: number; errors: number; templates: Map<string, number>; sequence: string[]; firstIds: Map<string, string>; services: Map<string, number>; ended: boolean }
 
 interface Auth { failures: number; users: Set<string>; samples: string[] }
 interface Acc { count: number; errors: number; templates: Map<string, number>; templateErrors: Map<string, number>; samples: Map<string, string[]>; auth: Map<string, Auth>; durations: number[]; durationCount: number }
@@ -48,10 +57,11 @@ export interface RuntimeSnapshot {
   services: { name: string; closedUntil: number | null; maxTs: number | null; heardAt: number | null;
     open: { start: number; count: number; errors: number; templates: [string, number][]; templateErrors: [string, number][]; samples: [string, string[]][]; auth?: [string, { failures: number; users: string[]; samples: string[] }][]; durations?: number[]; durationCount?: number }[] }[];
   anomalies: { key: string; anomaly: Anomaly; lastEndMs: number }[];
+  sessions?: [string, { startMs: number; lastMs: number; count: number; errors: number; templates: [string, number][]; sequence: string[]; firstIds: [string, string][]; services: [string, number][]; ended: boolean }][];
   detectors: Record<string, unknown>;
 }
 
-export interface RuntimeStats { late: number; windowsClosed: number; servicesDropped: number; anomaliesOpened: number }
+export interface RuntimeStats { late: number; windowsClosed: number; servicesDropped: number; anomaliesOpened: number; sessionsEnded?: number; sessionsDropped?: number }
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -63,10 +73,15 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export class DetectionRuntime {
   private readonly services = new Map<string, ServiceWindows>();
   private readonly openAnomalies = new Map<string, OpenAnomaly>();
+  /** Open sessions in order of last activity (a record moves its session to the end). */
+  private readonly sessions = new Map<string, OpenSession>();
+  private readonly wantsSessions: boolean;
+  /** Sessions whose end pattern was seen since the last advance. */
+  private endedKeys: string[] = [];
   private maxTs = -Infinity;
   /** Windows ending at or before this are closed. */
   private closedUntil = -Infinity;
-  readonly stats: RuntimeStats = { late: 0, windowsClosed: 0, servicesDropped: 0, anomaliesOpened: 0 };
+  readonly stats: Required<RuntimeStats> = { late: 0, windowsClosed: 0, servicesDropped: 0, anomaliesOpened: 0, sessionsEnded: 0, sessionsDropped: 0 };
   readonly opts: RuntimeOptions;
 
   constructor(
@@ -76,6 +91,7 @@ export class DetectionRuntime {
     opts: Partial<RuntimeOptions> = {},
   ) {
     this.opts = { ...defaultRuntimeOptions, ...opts };
+    this.wantsSessions = detectors.some((d) => d.observeSession !== undefined);
   }
 
   /** Adds one record to its service's window. A record older than its service's closed windows is counted late. */
@@ -120,6 +136,58 @@ export class DetectionRuntime {
     if (r.tsMs > this.maxTs) this.maxTs = r.tsMs;
     if (r.tsMs > svc.maxTs) svc.maxTs = r.tsMs;
     svc.heardAt = this.maxTs;
+    if (r.sessionKey !== undefined && r.sessionKey !== '' && this.wantsSessions) this.observeSessionRecord(r);
+  }
+
+  private observeSessionRecord(r: DetectRecord): void {
+    const key = r.sessionKey as string;
+    let s = this.sessions.get(key);
+    if (s) this.sessions.delete(key);
+    else {
+      if (this.sessions.size >= this.opts.maxOpenSessions) {
+        const oldest = this.sessions.keys().next();
+        if (oldest.done !== true) { this.sessions.delete(oldest.value); this.stats.sessionsDropped++; }
+      }
+      s = { startMs: r.tsMs, lastMs: r.tsMs, count: 0, errors: 0, templates: new Map(), sequence: [], firstIds: new Map(), services: new Map(), ended: false };
+    }
+    this.sessions.set(key, s);
+    s.count++;
+    if (r.tsMs < s.startMs) s.startMs = r.tsMs;
+    if (r.tsMs > s.lastMs) s.lastMs = r.tsMs;
+    if (r.level === 'ERROR' || r.level === 'FATAL') s.errors++;
+    s.templates.set(r.templateId, (s.templates.get(r.templateId) ?? 0) + 1);
+    if (s.sequence.length < this.opts.maxSessionEvents) s.sequence.push(r.templateId);
+    if (r.id !== undefined && !s.firstIds.has(r.templateId)) s.firstIds.set(r.templateId, r.id);
+    s.services.set(r.service, (s.services.get(r.service) ?? 0) + 1);
+    if (r.sessionEnd === true && !s.ended) { s.ended = true; this.endedKeys.push(key); }
+  }
+
+  /**
+   * Ends the sessions whose end pattern was seen, those quiet since before `watermark - sessionTimeoutMs`, or all.
+   * Sessions are kept in order of their last record's arrival, so the scan stops at the first one still active.
+   */
+  private endSessions(watermark: number, all: boolean, changed: Map<string, Anomaly>): void {
+    if (this.sessions.size === 0) return;
+    const limit = watermark - this.opts.sessionTimeoutMs;
+    const ending: [string, OpenSession][] = [];
+    for (const key of this.endedKeys) { const s = this.sessions.get(key); if (s?.ended === true) ending.push([key, s]); }
+    this.endedKeys = [];
+    for (const [key, s] of this.sessions) {
+      if (!all && s.lastMs >= limit) break;
+      if (!s.ended) ending.push([key, s]);
+    }
+    for (const [key, s] of ending) {
+      this.sessions.delete(key);
+      this.stats.sessionsEnded++;
+      let service = '', most = -1;
+      for (const [name, n] of s.services) if (n > most) { most = n; service = name; }
+      const stats: SessionStats = {
+        key, service, services: s.services, startMs: s.startMs, lastMs: s.lastMs, count: s.count, errors: s.errors, templates: s.templates,
+        sequence: s.sequence, firstIds: s.firstIds, endedBy: s.ended ? 'end_pattern' : all ? 'finish' : 'timeout',
+      };
+      const findings = this.detectors.flatMap((d) => d.observeSession?.(stats, this.ctx) ?? []);
+      if (findings.length > 0) this.emit(findings, s.startMs, s.lastMs + 1, changed);
+    }
   }
 
   /** Closes the windows the watermarks have passed; returns changed anomalies. */
@@ -132,16 +200,16 @@ export class DetectionRuntime {
     return this.closeUntil(Math.max(ms, this.maxTs - this.opts.allowedLatenessMs - this.opts.silenceGraceMs), 'every');
   }
 
-  /** Closes every window (end of a replay). */
+  /** Closes every window and ends every session (end of a replay). */
   finish(): Anomaly[] {
-    return this.closeUntil(Math.floor(this.maxTs / this.opts.windowMs) * this.opts.windowMs + this.opts.windowMs, 'every');
+    return this.closeUntil(Math.floor(this.maxTs / this.opts.windowMs) * this.opts.windowMs + this.opts.windowMs, 'every', true);
   }
 
   /**
    * Each service closes the windows its own watermark passed. `floor` applies on top to services that have been quiet
    * for silenceGraceMs of the others' event time ('quiet'), or to every service ('every': idle clock, end of replay).
    */
-  private closeUntil(floor: number, to: 'quiet' | 'every'): Anomaly[] {
+  private closeUntil(floor: number, to: 'quiet' | 'every', endAllSessions = false): Anomaly[] {
     const { windowMs, allowedLatenessMs, silenceGraceMs } = this.opts;
     const align = (ms: number) => Math.floor(ms / windowMs) * windowMs;
     const changed = new Map<string, Anomaly>();
@@ -165,6 +233,7 @@ export class DetectionRuntime {
     }
     const globalUntil = align(floor);
     if (globalUntil > this.closedUntil) this.closedUntil = globalUntil;
+    this.endSessions(Math.max(floor, this.maxTs - allowedLatenessMs), endAllSessions, changed);
     this.resolveStale(this.closedUntil, changed);
     return [...changed.values()];
   }
@@ -246,6 +315,7 @@ export class DetectionRuntime {
         open: [...s.open].map(([start, a]) => ({ start, count: a.count, errors: a.errors, templates: [...a.templates], templateErrors: [...a.templateErrors], samples: [...a.samples], auth: [...a.auth].map(([ip, x]): [string, { failures: number; users: string[]; samples: string[] }] => [ip, { failures: x.failures, users: [...x.users], samples: x.samples }]), durations: a.durations, durationCount: a.durationCount })),
       })),
       anomalies: [...this.openAnomalies].map(([key, o]) => ({ key, anomaly: o.anomaly, lastEndMs: o.lastEndMs })),
+      sessions: [...this.sessions].map(([key, s]) => [key, { ...s, templates: [...s.templates], firstIds: [...s.firstIds], services: [...s.services] }]),
       detectors: Object.fromEntries(this.detectors.map((d) => [d.type, d.snapshot()])),
     };
   }
@@ -265,9 +335,15 @@ export class DetectionRuntime {
     }
     this.openAnomalies.clear();
     for (const o of snap.anomalies) this.openAnomalies.set(o.key, { anomaly: o.anomaly, lastEndMs: o.lastEndMs });
+    this.sessions.clear();
+    for (const [key, s] of snap.sessions ?? []) this.sessions.set(key, { ...s, templates: new Map(s.templates), firstIds: new Map(s.firstIds), services: new Map(s.services) });
+    this.endedKeys = [...this.sessions].filter(([, s]) => s.ended).map(([key]) => key);
     // A detector turned on since the save starts fresh; one turned off leaves its state unused.
     for (const d of this.detectors) if (snap.detectors[d.type] !== undefined) d.restore(snap.detectors[d.type]);
   }
+
+  /** Sessions not ended yet (for tests and status). */
+  get openSessions(): number { return this.sessions.size; }
 
   /** Windows still open (for tests and status). */
   get openWindows(): number {

@@ -11,16 +11,14 @@ import type { Validator } from '../model/schemas.js';
 import type { LogStore } from '../store/log-store.js';
 import { ensureAnomaliesTable, upsertAnomalies } from '../store/anomalies.js';
 import type { DetectContext } from './detector.js';
-import { detectors, type DetectorType } from './registry.js';
+import { buildDetectors, runtimeOptions } from './registry.js';
+import type { Config } from '../config.js';
+import { sessionKeyExtractor, type SessionKeyOf } from './session-key.js';
 import { DetectionRuntime, type RuntimeOptions, type RuntimeSnapshot } from './runtime.js';
 import { AuthFailureClassifier, attributionOf } from './auth-failure.js';
 
-export interface DetectOptions extends Pick<RuntimeOptions, 'windowMs' | 'allowedLatenessMs' | 'resolveAfterWindows'> {
-  enabled: boolean;
-  detectors: DetectorType[];
-  /** How often the detectors' state is saved (`<dataDir>/detect/state.json`). */
-  snapshotIntervalMs: number;
-}
+/** The `detect` config section; `snapshotIntervalMs`: how often the state is saved (`<dataDir>/detect/state.json`). */
+export type DetectOptions = Config['detect'];
 
 interface StateFile { version: 1; lsn: number; runtime: RuntimeSnapshot }
 
@@ -36,6 +34,8 @@ export interface DetectSink { opened(a: Anomaly): void; late(n: number): void }
 export class DetectStage {
   readonly runtime: DetectionRuntime;
   private readonly auth = new AuthFailureClassifier();
+  /** Session keys of records read back from the store (catch-up); live batches carry theirs from intake. */
+  private readonly sessionKeyOf: SessionKeyOf | undefined;
   private pending: Anomaly[] = [];
   private writing: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
@@ -54,12 +54,13 @@ export class DetectStage {
     this.runtime = runtime;
     this.observedLsn = savedLsn;
     this.savedLsn = savedLsn;
+    this.sessionKeyOf = opts.detectors.includes('session') ? sessionKeyExtractor(opts.sessions) : undefined;
   }
 
   /** Loads the saved detection state from `<dataDir>/detect/` (fresh detectors, in warm-up, when there is none). */
   static async open(store: LogStore, opts: DetectOptions, ctx: DetectContext, validator: Validator<Anomaly>, log: Logger, sink: DetectSink): Promise<DetectStage> {
     await ensureAnomaliesTable(store);
-    const runtime = new DetectionRuntime(opts.detectors.map((t) => detectors[t]()), ctx, validator, opts);
+    const runtime = new DetectionRuntime(buildDetectors(opts), ctx, validator, runtimeOptions(opts));
     const dir = join(store.dir, 'detect');
     await mkdir(dir, { recursive: true });
     const file = join(dir, 'state.json');
@@ -90,7 +91,7 @@ export class DetectStage {
     const firstRun = this.savedLsn === 0;
     for (;;) {
       const rows = await this.store.query(
-        `SELECT lsn, service, level, template_id, message, ip_address, user_id, metadata, replace(CAST(timestamp AS VARCHAR), ' ', 'T') || 'Z' AS ts FROM ${relation}
+        `SELECT lsn, service, level, template_id, message, ip_address, user_id, host, trace_id, span_id, source, metadata, replace(CAST(timestamp AS VARCHAR), ' ', 'T') || 'Z' AS ts FROM ${relation}
          WHERE lsn > $1 AND lsn <= $2 AND template_id IS NOT NULL ${firstRun ? 'AND timestamp >= CAST($3 AS TIMESTAMP_NS)' : ''} ORDER BY lsn LIMIT ${CATCH_UP_ROWS}`,
         firstRun ? [from, lastLsn, new Date(now.getTime() - 3_600_000).toISOString()] : [from, lastLsn],
       );
@@ -103,7 +104,8 @@ export class DetectStage {
         let ip = r.ip_address === null || r.ip_address === undefined ? '' : String(r.ip_address), user = r.user_id === null || r.user_id === undefined ? '' : String(r.user_id);
         if (authFailure && (ip === '' || user === '')) { const a = attributionOf(message); ip ||= a.ip; user ||= a.user; }
         const d = durationOf({ metadata: (r.metadata ?? undefined) as Record<string, unknown> | undefined });
-        this.runtime.observe({ tsMs, service: String(r.service), level: String(r.level), templateId, id: idOf(Number(r.lsn)), authFailure, ip, user, ...(Number.isNaN(d) ? {} : { durationMs: d }) });
+        const session = this.sessionKeyOf?.({ ...r, message } as { message: string });
+        this.runtime.observe({ tsMs, service: String(r.service), level: String(r.level), templateId, id: idOf(Number(r.lsn)), authFailure, ip, user, ...(Number.isNaN(d) ? {} : { durationMs: d }), ...(session && session.key !== '' ? { sessionKey: session.key, sessionEnd: session.end } : {}) });
       }
       n += rows.length;
       this.store_(this.runtime.advance());
@@ -137,7 +139,7 @@ export class DetectStage {
 
   /** Observes a durable batch's records (synchronous), then closes the windows its event time passed. */
   observeBatch(batch: SerializedBatch, firstLsn: number): void {
-    const { services, timestamps, levels, messages, ips, users, durations } = batch.mine;
+    const { services, timestamps, levels, messages, ips, users, durations, sessions } = batch.mine;
     const ids = batch.templateIds;
     if (!ids) return;
     for (let i = 0; i < batch.accepted; i++) {
@@ -149,7 +151,8 @@ export class DetectStage {
       let ip = ips[i] as string, user = users[i] as string;
       if (authFailure && (ip === '' || user === '')) { const a = attributionOf(message); ip ||= a.ip; user ||= a.user; }
       const d = durations[i] as number;
-      this.runtime.observe({ tsMs, service: services[i] as string, level: levels[i] as string, templateId, id: idOf(firstLsn + i), authFailure, ip, user, ...(Number.isNaN(d) ? {} : { durationMs: d }) });
+      const sessionKey = sessions?.keys[i];
+      this.runtime.observe({ tsMs, service: services[i] as string, level: levels[i] as string, templateId, id: idOf(firstLsn + i), authFailure, ip, user, ...(Number.isNaN(d) ? {} : { durationMs: d }), ...(sessionKey ? { sessionKey, sessionEnd: sessions?.ends[i] === true } : {}) });
     }
     this.observedLsn = Math.max(this.observedLsn, firstLsn + batch.accepted - 1);
     this.lastRecordAt = performance.now();

@@ -3,8 +3,10 @@ import { Intake, type TimeWindow } from './intake.js';
 import { serializeBatch, type SerializedBatch } from './serialize.js';
 import type { NormalizeOptions } from '../normalize/index.js';
 import { schemaValidators } from '../model/schemas.js';
+import { sessionKeyExtractor, type SessionKeyConfig } from '../detect/session-key.js';
 
-export interface IntakeSettings { normalize: NormalizeOptions; maxDeadLetterBytes: number; window: TimeWindow }
+/** `sessions`: when session detection is on, each record's session key is found here (off the main thread). */
+export interface IntakeSettings { normalize: NormalizeOptions; maxDeadLetterBytes: number; window: TimeWindow; sessions?: SessionKeyConfig }
 
 export interface IntakeJob { kind: 'lines' | 'json'; body: Uint8Array; receivedAtMs: number; source: string; service?: string }
 
@@ -13,6 +15,7 @@ export type IntakeOutcome = { ok: true; batch: SerializedBatch } | { ok: false; 
 
 export function createJobRunner(settings: IntakeSettings): (job: IntakeJob) => IntakeOutcome {
   const intake = new Intake(settings.normalize, schemaValidators().log, settings.window);
+  const sessionKeyOf = settings.sessions ? sessionKeyExtractor(settings.sessions) : undefined;
   return (job) => {
     const receivedAt = new Date(job.receivedAtMs);
     const ctx = { receivedAt, source: job.source, ...(job.service ? { service: job.service } : {}) };
@@ -25,6 +28,6 @@ export function createJobRunner(settings: IntakeSettings): (job: IntakeJob) => I
     } else {
       result = intake.lines(body, ctx);
     }
-    return { ok: true, batch: serializeBatch(result, job.source, receivedAt, settings.maxDeadLetterBytes, body.length, job.service) };
+    return { ok: true, batch: serializeBatch(result, job.source, receivedAt, settings.maxDeadLetterBytes, body.length, job.service, sessionKeyOf) };
   };
 }

@@ -1,4 +1,5 @@
 // Serializes an intake result into WAL bytes with fixed-width LSN and id slots, stamped later in WAL order.
+import type { KeyedRecord, SessionKeyOf } from '../detect/session-key.js';
 import type { IntakeResult } from './intake.js';
 
 /**
@@ -15,7 +16,7 @@ export interface SerializedBatch {
   skipped: number;
   reasons: Record<string, number>;
   /** Per record line (the first `accepted` slots), what the template miner reads: service, message, timestamp. */
-  mine: { services: string[]; messages: string[]; timestamps: string[]; levels: string[]; ips: string[]; users: string[]; durations: number[] };
+  mine: { services: string[]; messages: string[]; timestamps: string[]; levels: string[]; ips: string[]; users: string[]; durations: number[]; sessions?: { keys: string[]; ends: boolean[] } };
   /** Set by the template miner on the main thread: the template id of each record line. */
   templateIds?: string[];
 }
@@ -70,7 +71,13 @@ export function durationOf(r: { metadata?: Record<string, unknown> | undefined }
   return NaN;
 }
 
-export function serializeBatch(r: IntakeResult, source: string, receivedAt: Date, maxDeadLetterBytes: number, sizeHint = 0, serviceHint?: string): SerializedBatch {
+function sessionsOf(records: readonly KeyedRecord[], keyOf: SessionKeyOf): { keys: string[]; ends: boolean[] } {
+  const keys: string[] = [], ends: boolean[] = [];
+  for (const x of records) { const k = keyOf(x); keys.push(k.key); ends.push(k.end); }
+  return { keys, ends };
+}
+
+export function serializeBatch(r: IntakeResult, source: string, receivedAt: Date, maxDeadLetterBytes: number, sizeHint = 0, serviceHint?: string, sessionKeyOf?: SessionKeyOf): SerializedBatch {
   const out = new Out(sizeHint + 96 * (r.records.length + r.deadLetters.length));
   const slots: number[] = [];
   const tail = `,"received_at":"${receivedAt.toISOString()}","source":${JSON.stringify(source)}`;
@@ -78,7 +85,7 @@ export function serializeBatch(r: IntakeResult, source: string, receivedAt: Date
   // opening brace turned into a comma. This is the hot path: one memcpy and one string write per line.
   const recHead = Buffer.from(REC_HEAD + tail, 'utf8');
   const jsons = r.jsons && r.jsons.length === r.records.length ? r.jsons : r.records.map((x) => JSON.stringify(x));
-  const mine = { services: r.records.map((x) => x.service), messages: r.records.map((x) => x.message), timestamps: r.records.map((x) => x.timestamp), levels: r.records.map((x) => x.level), ips: r.records.map((x) => x.ip_address ?? ''), users: r.records.map((x) => x.user_id ?? ''), durations: r.records.map(durationOf) };
+  const mine = { services: r.records.map((x) => x.service), messages: r.records.map((x) => x.message), timestamps: r.records.map((x) => x.timestamp), levels: r.records.map((x) => x.level), ips: r.records.map((x) => x.ip_address ?? ''), users: r.records.map((x) => x.user_id ?? ''), durations: r.records.map(durationOf), ...(sessionKeyOf ? { sessions: sessionsOf(r.records, sessionKeyOf) } : {}) };
   for (const json of jsons) {
     slots.push(out.pos + SLOT_AT);
     out.copy(recHead);
