@@ -3,6 +3,7 @@
 // ports and sizes, and the sessions interleave in time as blocks do on a real cluster.
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { rng } from './stats.js';
 
 export const HDFS_SESSIONS_DIR = new URL('../../../shared/data/labelled/hdfs-sessions/', import.meta.url).pathname;
 
@@ -25,18 +26,6 @@ export function readLabelledSessions(dir = HDFS_SESSIONS_DIR): LabelledSession[]
     const at = l.lastIndexOf(',');
     return { events: l.slice(0, at).trim().split(/\s+/).map(Number), anomalous: l.slice(at + 1).trim() === '1' };
   });
-}
-
-/** A small deterministic PRNG (mulberry32), so a rendering is reproducible from its seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface Ctx { blk: string; ip: () => string; port: () => number; size: () => number; int: (n: number) => number }

@@ -13,10 +13,15 @@ export interface LatencyOptions {
   minRatio: number;
   /** Robust z-score of the window's p95 against the baseline p95s. */
   minScore: number;
+  /**
+   * z-score of the count test on the window's records slower than the baseline p95: by definition about 5 % of them
+   * are, so k of n above it is tested against the binomial mean 0.05 n. Keeps a noisy p95 from few records quiet.
+   */
+  minExceedScore: number;
   maxServices: number;
 }
 
-export const defaultLatencyOptions: LatencyOptions = { historyWindows: 60, warmupWindows: 15, minSamples: 20, minRatio: 1.5, minScore: 6, maxServices: 10_000 };
+export const defaultLatencyOptions: LatencyOptions = { historyWindows: 60, warmupWindows: 15, minSamples: 20, minRatio: 1.5, minScore: 6, minExceedScore: 5, maxServices: 10_000 };
 
 /** The q-quantile (0..1) of a non-empty list, by the nearest-rank method. */
 export function quantile(xs: readonly number[], q: number): number {
@@ -41,12 +46,16 @@ export function createLatencyDetector(opts: Partial<LatencyOptions> = {}): Detec
       const scale = Math.max(1.4826 * mad(past, base), 0.05 * base, 1);
       const z = (p95 - base) / scale;
       if (z < o.minScore || p95 < o.minRatio * base) return [];
+      let above = 0;
+      for (const d of w.durations) if (d > base) above++;
+      const n = w.durations.length;
+      if ((above - 0.05 * n) / Math.sqrt(0.0475 * n) < o.minExceedScore) return [];
       const p50 = quantile(w.durations, 0.5);
       return [{
         type: 'latency_shift', service: w.service, key: '', score: z, confidence: confidenceOf(z / 2),
         severity: p95 >= 4 * base ? 'high' : 'medium',
         description: `${w.service} got slower: p95 ${Math.round(p95)} ms in the ${Math.round((w.endMs - w.startMs) / 60_000) || 1} min from ${new Date(w.startMs).toISOString()}, ${(p95 / base).toFixed(1)}x its usual ${Math.round(base)} ms (median ${Math.round(p50)} ms, ${w.durationCount} timed records).`,
-        evidence: { baseline: base, observed: { p95, p50, records: w.durationCount } },
+        evidence: { baseline: base, observed: { p95, p50, records: w.durationCount, above_baseline_p95: above / n } },
       }];
     },
     snapshot: () => [...history].map(([s, r]) => [s, r.values()]),

@@ -35,7 +35,7 @@ export function buildDetectors(c: DetectConfig): Detector[] {
 export function runtimeOptions(c: DetectConfig): Partial<RuntimeOptions> {
   return {
     windowMs: c.windowMs, allowedLatenessMs: c.allowedLatenessMs, resolveAfterWindows: c.resolveAfterWindows,
-    sessionTimeoutMs: c.sessions.timeoutMs, maxOpenSessions: c.sessions.maxOpen, maxSessionEvents: c.sessions.maxEvents,
+    sessionTimeoutMs: c.sessions.timeoutMs, maxOpenSessions: c.sessions.maxOpen, maxSessionEvents: c.sessions.maxEvents, sessionsHaveEnd: c.sessions.endPattern !== null,
   };
 }
 

@@ -44,7 +44,7 @@ export async function replayFiles(cfg: Config, input: string, baseline?: string,
       let ip = rec.ip_address ?? '', user = rec.user_id ?? '';
       if (authFailure && (ip === '' || user === '')) { const a = attributionOf(rec.message); ip ||= a.ip; user ||= a.user; }
       const d = durationOf(rec);
-      const session = keyOf?.(byRegex ? { message: line } : rec);
+      const session = keyOf?.(byRegex ? { ...rec, raw: line } : rec);
       runtime.observe({ tsMs: Date.parse(rec.timestamp), service: rec.service, level: rec.level, templateId: t.id, id: String(n), authFailure, ip, user, ...(Number.isNaN(d) ? {} : { durationMs: d }), ...(session && session.key !== '' ? { sessionKey: session.key, sessionEnd: session.end } : {}) });
       emit(runtime.advance());
     }
@@ -56,7 +56,7 @@ export async function replayFiles(cfg: Config, input: string, baseline?: string,
     // What was learned carries over; the baseline's windows and anomalies do not.
     const learned = runtime.snapshot();
     runtime = make();
-    runtime.restore({ ...learned, maxTs: null, closedUntil: null, services: [], anomalies: [], sessions: [], stats: { late: 0, windowsClosed: 0, servicesDropped: 0, anomaliesOpened: 0, sessionsEnded: 0, sessionsDropped: 0 } });
+    runtime.restore({ ...learned, maxTs: null, closedUntil: null, services: [], anomalies: [], sessions: [], stats: { late: 0, windowsClosed: 0, servicesDropped: 0, anomaliesOpened: 0, sessionsEnded: 0, sessionsDropped: 0, sessionsUnfinished: 0 } });
   }
   const order: string[] = [];
   const latest = new Map<string, Anomaly>();

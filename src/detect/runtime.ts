@@ -30,11 +30,13 @@ export interface RuntimeOptions {
   maxOpenSessions: number;
   /** Template ids kept in order per session (its counts keep counting past it). */
   maxSessionEvents: number;
+  /** Sessions end at a configured end pattern (detect.sessions.endPattern). */
+  sessionsHaveEnd: boolean;
 }
 
 export const defaultRuntimeOptions: RuntimeOptions = {
   windowMs: 60_000, allowedLatenessMs: 10_000, resolveAfterWindows: 5, maxServices: 10_000, samplesPerTemplate: 3, maxEmptyWindows: 60, silenceGraceMs: 120_000,
-  sessionTimeoutMs: 300_000, maxOpenSessions: 50_000, maxSessionEvents: 1000,
+  sessionTimeoutMs: 300_000, maxOpenSessions: 50_000, maxSessionEvents: 1000, sessionsHaveEnd: false,
 };
 
 interface OpenSession { startMs: number; lastMs: number; count: number; errors: number; templates: Map<string, number>; sequence: string[]; firstIds: Map<string, string>; services: Map<string, number>; ended: boolean }
@@ -61,7 +63,7 @@ export interface RuntimeSnapshot {
   detectors: Record<string, unknown>;
 }
 
-export interface RuntimeStats { late: number; windowsClosed: number; servicesDropped: number; anomaliesOpened: number; sessionsEnded?: number; sessionsDropped?: number }
+export interface RuntimeStats { late: number; windowsClosed: number; servicesDropped: number; anomaliesOpened: number; sessionsEnded?: number; sessionsDropped?: number; sessionsUnfinished?: number }
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -81,7 +83,7 @@ export class DetectionRuntime {
   private maxTs = -Infinity;
   /** Windows ending at or before this are closed. */
   private closedUntil = -Infinity;
-  readonly stats: Required<RuntimeStats> = { late: 0, windowsClosed: 0, servicesDropped: 0, anomaliesOpened: 0, sessionsEnded: 0, sessionsDropped: 0 };
+  readonly stats: Required<RuntimeStats> = { late: 0, windowsClosed: 0, servicesDropped: 0, anomaliesOpened: 0, sessionsEnded: 0, sessionsDropped: 0, sessionsUnfinished: 0 };
   readonly opts: RuntimeOptions;
 
   constructor(
@@ -178,6 +180,9 @@ export class DetectionRuntime {
     }
     for (const [key, s] of ending) {
       this.sessions.delete(key);
+      // At the end of a replay, a session that has an end pattern to reach, has not reached it and was still active
+      // may simply continue past the file: not judged. Without an end pattern, the end of the file ends sessions.
+      if (all && this.opts.sessionsHaveEnd && !s.ended && s.lastMs >= limit) { this.stats.sessionsUnfinished++; continue; }
       this.stats.sessionsEnded++;
       let service = '', most = -1;
       for (const [name, n] of s.services) if (n > most) { most = n; service = name; }
@@ -186,7 +191,8 @@ export class DetectionRuntime {
         sequence: s.sequence, firstIds: s.firstIds, endedBy: s.ended ? 'end_pattern' : all ? 'finish' : 'timeout',
       };
       const findings = this.detectors.flatMap((d) => d.observeSession?.(stats, this.ctx) ?? []);
-      if (findings.length > 0) this.emit(findings, s.startMs, s.lastMs + 1, changed);
+      // Raised when the session ended: at the watermark that ended it (its last record, for an end pattern).
+      if (findings.length > 0) this.emit(findings, s.startMs, s.lastMs + 1, changed, s.ended ? s.lastMs : all ? s.lastMs : Math.max(s.lastMs, watermark));
     }
   }
 
@@ -248,7 +254,7 @@ export class DetectionRuntime {
   }
 
   /** Turns findings into anomalies: a finding right after an open anomaly of the same kind extends it. */
-  private emit(findings: Finding[], startMs: number, endMs: number, changed: Map<string, Anomaly>): void {
+  private emit(findings: Finding[], startMs: number, endMs: number, changed: Map<string, Anomaly>, detectedMs = endMs): void {
     for (const f of findings) {
       const key = `${f.type}\u0001${f.service}\u0001${f.key}`;
       const open = this.openAnomalies.get(key);
@@ -256,7 +262,8 @@ export class DetectionRuntime {
         const a = open.anomaly;
         const higher = f.score > a.score;
         open.anomaly = {
-          ...a, window_end: iso(endMs), detected_at: iso(endMs),
+          // detected_at stays when it was first raised; the window grows.
+          ...a, window_end: iso(endMs),
           score: Math.max(a.score, f.score), confidence: Math.max(a.confidence, f.confidence),
           severity: rank(f.severity) > rank(a.severity) ? f.severity : a.severity,
           // The strongest window's sentence and evidence describe the problem; the span says how long it lasted.
@@ -269,7 +276,7 @@ export class DetectionRuntime {
       }
       const anomaly: Anomaly = {
         anomaly_id: createHash('sha256').update(`${key}\u0001${startMs}`).digest('hex').slice(0, 16),
-        detected_at: iso(endMs), window_start: iso(startMs), window_end: iso(endMs),
+        detected_at: iso(detectedMs), window_start: iso(startMs), window_end: iso(endMs),
         anomaly_type: f.type, severity: f.severity, service: f.service, description: f.description,
         score: Math.max(0, f.score), confidence: f.confidence, evidence: f.evidence, status: 'open',
       };

@@ -10,8 +10,8 @@ export interface SessionKeyConfig {
   endPattern: string | null;
 }
 
-/** A record as the extractor reads it: the message (or the raw line in a replay) and the record's fields. */
-export interface KeyedRecord { message: string }
+/** A record as the extractor reads it: its message and fields; `raw`, the raw line, is searched for the key when given (a replay). */
+export interface KeyedRecord { message: string; raw?: string }
 
 /** The key and whether this record ends its session; key '' when the record belongs to no session. */
 export type SessionKeyOf = (r: KeyedRecord) => { key: string; end: boolean };
@@ -39,7 +39,7 @@ export function sessionKeyExtractor(c: SessionKeyConfig, prefix = 'detect.sessio
   if (c.keyRegex !== null) {
     const re = compile(`${prefix}.keyRegex`, c.keyRegex);
     return (r) => {
-      const m = re.exec(r.message);
+      const m = re.exec(r.raw ?? r.message);
       if (!m) return { key: '', end: false };
       const key = (m[1] ?? m[0]).slice(0, MAX_SESSION_KEY_CHARS);
       return { key, end: key !== '' && isEnd(r.message) };

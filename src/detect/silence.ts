@@ -11,12 +11,19 @@ export interface SilenceOptions {
   minActiveShare: number;
   /** Median records per active window for a service to count as steady. */
   minMedian: number;
-  /** Quiet windows in a row that are always a silence for a steady service (also the minimum). */
+  /** The fewest quiet windows in a row reported as a silence. */
   minSilentWindows: number;
+  /**
+   * How unlikely a run of quiet windows must be, by chance, for a steady service: with its low rate L (the 10th
+   * percentile of its active windows), r empty windows in a row have probability exp(-L r) under Poisson arrivals; the
+   * run is reported once that is below this. A service logging 20 a window is silent after one empty window, one
+   * logging 5 after three.
+   */
+  maxChance: number;
   maxServices: number;
 }
 
-export const defaultSilenceOptions: SilenceOptions = { historyWindows: 60, warmupWindows: 30, minActiveShare: 0.9, minMedian: 5, minSilentWindows: 2, maxServices: 10_000 };
+export const defaultSilenceOptions: SilenceOptions = { historyWindows: 60, warmupWindows: 30, minActiveShare: 0.9, minMedian: 5, minSilentWindows: 1, maxChance: 1e-6, maxServices: 10_000 };
 
 interface State { history: Ring; run: number; threshold: number; usual: number }
 
@@ -52,7 +59,8 @@ export function createSilenceDetector(opts: Partial<SilenceOptions> = {}): Detec
         const past = s.history.values();
         const active = past.filter((x) => x > 0);
         const steady = past.length >= o.warmupWindows && active.length >= o.minActiveShare * past.length && median(active) >= o.minMedian;
-        s.threshold = steady ? Math.max(o.minSilentWindows, longestGap(past) + 1) : Infinity;
+        const low = active.length ? [...active].sort((a, b) => a - b)[Math.floor(active.length / 10)] ?? 1 : 1;
+        s.threshold = steady ? Math.max(o.minSilentWindows, longestGap(past) + 1, Math.ceil(-Math.log(o.maxChance) / low)) : Infinity;
         s.usual = active.length ? median(active) : 0;
       }
       s.history.push(0);

@@ -52,3 +52,15 @@ export function lruGet<K, V>(map: Map<K, V>, key: K, max: number, init: () => V)
   map.set(key, v);
   return v;
 }
+
+/** A small deterministic PRNG (mulberry32): evaluations and generators are reproducible from their seed. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
