@@ -54,3 +54,34 @@ test('a spike with errors and a new kind of message becomes schema-valid anomali
     await server.stop();
   }
 });
+
+test('sessions keyed by trace_id through the server: a request that breaks the learned pattern is a session anomaly', { timeout: 120_000 }, async () => {
+  const server = await startServer(join(tempDir('detect-sessions'), 'data'), {
+    detect: { sessions: { keyField: 'trace_id', endPattern: '^request done', warmupSessions: 50, minSupport: 20 } },
+  });
+  try {
+    const t0 = Date.now() - 3_600_000;
+    const lines: string[] = [];
+    const rec = (ms: number, trace: string, level: string, message: string) => lines.push(JSON.stringify({ timestamp: new Date(ms).toISOString(), level, service: 'api', trace_id: trace, message }));
+    for (let i = 0; i < 200; i++) {
+      const trace = `tr-${1000 + i}`, at = t0 + i * 1000;
+      rec(at, trace, 'info', `request started GET /items/${i}`);
+      rec(at + 10, trace, 'info', `cache lookup for item ${i} took ${i % 9} ms`);
+      if (i === 150) rec(at + 20, trace, 'error', `database deadlock detected on table items, transaction ${i} rolled back`);
+      rec(at + 30, trace, 'info', `request done in ${30 + (i % 7)} ms`);
+    }
+    const r = await post(`${server.url}/api/v1/logs`, lines.join('\n'), { 'content-type': 'application/x-ndjson' });
+    assert.equal(r.status, 200);
+    await flush(server.url);
+    const got = await getJson<{ anomalies: { anomaly_type: string; severity: string; description: string; evidence: { session_key: string; sample_record_ids: string[] } }[] }>(`${server.url}/api/v1/anomalies?type=session_anomaly`);
+    assert.equal(got.status, 200);
+    assert.deepEqual(got.body.anomalies.map((a) => a.evidence.session_key), ['tr-1150']);
+    const a = got.body.anomalies[0];
+    assert.equal(a?.severity, 'high');
+    assert.match(a?.description ?? '', /Session tr-1150 of api .*database deadlock detected/);
+    const sample = await getJson<{ rows: { message: string }[] }>(`${server.url}/api/v1/query?q=${encodeURIComponent(`id:${a?.evidence.sample_record_ids[0] ?? ''}`)}`);
+    assert.match(sample.body.rows[0]?.message ?? '', /database deadlock/);
+  } finally {
+    await server.stop();
+  }
+});
