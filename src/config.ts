@@ -3,6 +3,14 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { Ajv } from 'ajv';
 import { ConfigError, errorMessage } from './errors.js';
+import { DURATION_FIELDS } from './intake/serialize.js';
+import { defaultVolumeOptions, type VolumeOptions } from './detect/volume.js';
+import { defaultErrorRateOptions, type ErrorRateOptions } from './detect/error-rate.js';
+import { defaultNewTemplateOptions, type NewTemplateOptions } from './detect/new-template.js';
+import { defaultSilenceOptions, type SilenceOptions } from './detect/silence.js';
+import { defaultRareBurstOptions, type RareBurstOptions } from './detect/rare-burst.js';
+import { defaultBruteForceOptions, type BruteForceOptions } from './detect/brute-force.js';
+import { defaultLatencyOptions, type LatencyOptions } from './detect/latency.js';
 
 export interface Config {
   dataDir: string;
@@ -18,6 +26,8 @@ export interface Config {
       keyRegex: string | null; keyField: string | null; endPattern: string | null; timeoutMs: number; maxOpen: number; maxEvents: number;
       warmupSessions: number; minSupport: number; invariantConfidence: number; maxRatio: number; maxTemplates: number; checkTransitions: boolean; adoptAfterSessions: number; adoptShare: number;
     };
+    latencyFields: string[];
+    tuning: { volume: Partial<VolumeOptions>; error_rate: Partial<ErrorRateOptions>; new_template: Partial<NewTemplateOptions>; silence: Partial<SilenceOptions>; rare_burst: Partial<RareBurstOptions>; brute_force: Partial<BruteForceOptions>; latency: Partial<LatencyOptions> };
   };
   patterns: {
     similarity: number; maxTemplatesPerService: number; maxServices: number; maxTemplates: number; maxTokens: number; examples: number;
@@ -27,6 +37,12 @@ export interface Config {
 }
 
 const int = (minimum: number, def: number) => ({ type: 'integer', minimum, default: def });
+
+/** A detector's tuning keys: every option of its defaults, a non-negative number (integers stay integers). */
+const tuning = (defaults: Record<string, number>) => ({
+  type: 'object', additionalProperties: false, default: {},
+  properties: Object.fromEntries(Object.entries(defaults).map(([k, v]) => [k, Number.isInteger(v) && !/Share|Ratio|Chance|Score|Increase|Rate/.test(k) ? { type: 'integer', minimum: 0 } : { type: 'number', minimum: 0 }])),
+});
 const obj = (properties: Record<string, unknown>) => ({ type: 'object', additionalProperties: false, default: {}, properties });
 
 /** The config schema: every key, its default and what is allowed (documented in docs/configuration.md). */
@@ -92,6 +108,11 @@ export const configSchema = {
       checkTransitions: { type: 'boolean', default: false },
       adoptAfterSessions: int(1, 100),
       adoptShare: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 0.5 },
+    }),
+    latencyFields: { type: 'array', minItems: 1, maxItems: 20, items: { type: 'string', minLength: 1, maxLength: 256 }, default: [...DURATION_FIELDS] },
+    tuning: obj({
+      volume: tuning({ ...defaultVolumeOptions }), error_rate: tuning({ ...defaultErrorRateOptions }), new_template: tuning({ ...defaultNewTemplateOptions }),
+      silence: tuning({ ...defaultSilenceOptions }), rare_burst: tuning({ ...defaultRareBurstOptions }), brute_force: tuning({ ...defaultBruteForceOptions }), latency: tuning({ ...defaultLatencyOptions }),
     }),
   }),
   patterns: obj({

@@ -60,7 +60,7 @@ export class Engine {
     const window = { maxAgeSeconds: config.store.retentionDays * 86_400, maxFutureSeconds: config.normalize.maxFutureSeconds };
     const intake = new Intake(config.normalize, schemaValidators().log, window);
     const sessionsOn = config.detect.enabled && config.detect.detectors.includes('session') && (config.detect.sessions.keyRegex !== null || config.detect.sessions.keyField !== null);
-    const pool = new IntakePool({ normalize: config.normalize, maxDeadLetterBytes: config.normalize.maxDeadLetterBytes, window, ...(sessionsOn ? { sessions: config.detect.sessions } : {}) }, config.server.ingestWorkers);
+    const pool = new IntakePool({ normalize: config.normalize, maxDeadLetterBytes: config.normalize.maxDeadLetterBytes, window, durationFields: config.detect.latencyFields, ...(sessionsOn ? { sessions: config.detect.sessions } : {}) }, config.server.ingestWorkers);
     // Template ids are stamped in the same synchronous step as LSNs, so mining follows WAL order exactly.
     writePath.beforeStamp = (batch) => patterns.stamp(batch);
     // Detectors see each durable batch, in LSN order, with its template ids.

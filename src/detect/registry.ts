@@ -15,13 +15,13 @@ import { sessionKeyExtractor } from './session-key.js';
 type DetectConfig = Config['detect'];
 
 export const detectors = {
-  volume: () => createVolumeDetector(),
-  error_rate: () => createErrorRateDetector(),
-  new_template: () => createNewTemplateDetector(),
-  silence: () => createSilenceDetector(),
-  rare_burst: () => createRareBurstDetector(),
-  brute_force: () => createBruteForceDetector(),
-  latency: () => createLatencyDetector(),
+  volume: (c: DetectConfig) => createVolumeDetector(c.tuning.volume),
+  error_rate: (c: DetectConfig) => createErrorRateDetector(c.tuning.error_rate),
+  new_template: (c: DetectConfig) => createNewTemplateDetector(c.tuning.new_template),
+  silence: (c: DetectConfig) => createSilenceDetector(c.tuning.silence),
+  rare_burst: (c: DetectConfig) => createRareBurstDetector(c.tuning.rare_burst),
+  brute_force: (c: DetectConfig) => createBruteForceDetector(c.tuning.brute_force),
+  latency: (c: DetectConfig) => createLatencyDetector(c.tuning.latency),
   session: (c: DetectConfig) => createSessionDetector(c.sessions),
 } satisfies Record<string, (c: DetectConfig) => Detector>;
 

@@ -43,7 +43,7 @@ export async function replayFiles(cfg: Config, input: string, baseline?: string,
       const authFailure = auth.isFailure(t.id, () => templateText(t), rec.message);
       let ip = rec.ip_address ?? '', user = rec.user_id ?? '';
       if (authFailure && (ip === '' || user === '')) { const a = attributionOf(rec.message); ip ||= a.ip; user ||= a.user; }
-      const d = durationOf(rec);
+      const d = durationOf(rec, cfg.detect.latencyFields);
       const session = keyOf?.(byRegex ? { ...rec, raw: line } : rec);
       runtime.observe({ tsMs: Date.parse(rec.timestamp), service: rec.service, level: rec.level, templateId: t.id, id: String(n), authFailure, ip, user, ...(Number.isNaN(d) ? {} : { durationMs: d }), ...(session && session.key !== '' ? { sessionKey: session.key, sessionEnd: session.end } : {}) });
       emit(runtime.advance());

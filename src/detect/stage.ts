@@ -103,7 +103,7 @@ export class DetectStage {
         const authFailure = this.auth.isFailure(templateId, () => this.ctx.templateText(templateId), message);
         let ip = r.ip_address === null || r.ip_address === undefined ? '' : String(r.ip_address), user = r.user_id === null || r.user_id === undefined ? '' : String(r.user_id);
         if (authFailure && (ip === '' || user === '')) { const a = attributionOf(message); ip ||= a.ip; user ||= a.user; }
-        const d = durationOf({ metadata: (r.metadata ?? undefined) as Record<string, unknown> | undefined });
+        const d = durationOf({ metadata: (r.metadata ?? undefined) as Record<string, unknown> | undefined }, this.opts.latencyFields);
         const session = this.sessionKeyOf?.({ ...r, message } as { message: string });
         this.runtime.observe({ tsMs, service: String(r.service), level: String(r.level), templateId, id: idOf(Number(r.lsn)), authFailure, ip, user, ...(Number.isNaN(d) ? {} : { durationMs: d }), ...(session && session.key !== '' ? { sessionKey: session.key, sessionEnd: session.end } : {}) });
       }

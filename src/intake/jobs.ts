@@ -6,7 +6,7 @@ import { schemaValidators } from '../model/schemas.js';
 import { sessionKeyExtractor, type SessionKeyConfig } from '../detect/session-key.js';
 
 /** `sessions`: when session detection is on, each record's session key is found here (off the main thread). */
-export interface IntakeSettings { normalize: NormalizeOptions; maxDeadLetterBytes: number; window: TimeWindow; sessions?: SessionKeyConfig }
+export interface IntakeSettings { normalize: NormalizeOptions; maxDeadLetterBytes: number; window: TimeWindow; sessions?: SessionKeyConfig; durationFields?: string[] }
 
 export interface IntakeJob { kind: 'lines' | 'json'; body: Uint8Array; receivedAtMs: number; source: string; service?: string }
 
@@ -28,6 +28,6 @@ export function createJobRunner(settings: IntakeSettings): (job: IntakeJob) => I
     } else {
       result = intake.lines(body, ctx);
     }
-    return { ok: true, batch: serializeBatch(result, job.source, receivedAt, settings.maxDeadLetterBytes, body.length, job.service, sessionKeyOf) };
+    return { ok: true, batch: serializeBatch(result, job.source, receivedAt, settings.maxDeadLetterBytes, body.length, job.service, sessionKeyOf, settings.durationFields) };
   };
 }

@@ -63,11 +63,18 @@ class Out {
 /** Metadata fields holding a request's duration in milliseconds, in the order they are looked for (latency detection). */
 export const DURATION_FIELDS = ['duration_ms', 'latency_ms', 'response_time_ms', 'elapsed_ms', 'took_ms', 'request_time_ms'] as const;
 
-/** The record's duration in ms from the first of DURATION_FIELDS its metadata has as a finite number; NaN if none. */
-export function durationOf(r: { metadata?: Record<string, unknown> | undefined }): number {
+/**
+ * The record's duration in ms from the first of `fields` (metadata paths, dotted for nested objects) its metadata has
+ * as a finite non-negative number; NaN if none.
+ */
+export function durationOf(r: { metadata?: Record<string, unknown> | undefined }, fields: readonly string[] = DURATION_FIELDS): number {
   const m = r.metadata;
   if (m === undefined) return NaN;
-  for (const f of DURATION_FIELDS) { const v = m[f]; if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v; }
+  for (const f of fields) {
+    let v: unknown = m[f];
+    if (v === undefined && f.includes('.')) { v = m; for (const p of f.split('.')) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[p] : undefined; }
+    if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v;
+  }
   return NaN;
 }
 
@@ -77,7 +84,7 @@ function sessionsOf(records: readonly KeyedRecord[], keyOf: SessionKeyOf): { key
   return { keys, ends };
 }
 
-export function serializeBatch(r: IntakeResult, source: string, receivedAt: Date, maxDeadLetterBytes: number, sizeHint = 0, serviceHint?: string, sessionKeyOf?: SessionKeyOf): SerializedBatch {
+export function serializeBatch(r: IntakeResult, source: string, receivedAt: Date, maxDeadLetterBytes: number, sizeHint = 0, serviceHint?: string, sessionKeyOf?: SessionKeyOf, durationFields: readonly string[] = DURATION_FIELDS): SerializedBatch {
   const out = new Out(sizeHint + 96 * (r.records.length + r.deadLetters.length));
   const slots: number[] = [];
   const tail = `,"received_at":"${receivedAt.toISOString()}","source":${JSON.stringify(source)}`;
@@ -85,7 +92,7 @@ export function serializeBatch(r: IntakeResult, source: string, receivedAt: Date
   // opening brace turned into a comma. This is the hot path: one memcpy and one string write per line.
   const recHead = Buffer.from(REC_HEAD + tail, 'utf8');
   const jsons = r.jsons && r.jsons.length === r.records.length ? r.jsons : r.records.map((x) => JSON.stringify(x));
-  const mine = { services: r.records.map((x) => x.service), messages: r.records.map((x) => x.message), timestamps: r.records.map((x) => x.timestamp), levels: r.records.map((x) => x.level), ips: r.records.map((x) => x.ip_address ?? ''), users: r.records.map((x) => x.user_id ?? ''), durations: r.records.map(durationOf), ...(sessionKeyOf ? { sessions: sessionsOf(r.records, sessionKeyOf) } : {}) };
+  const mine = { services: r.records.map((x) => x.service), messages: r.records.map((x) => x.message), timestamps: r.records.map((x) => x.timestamp), levels: r.records.map((x) => x.level), ips: r.records.map((x) => x.ip_address ?? ''), users: r.records.map((x) => x.user_id ?? ''), durations: r.records.map((x) => durationOf(x, durationFields)), ...(sessionKeyOf ? { sessions: sessionsOf(r.records, sessionKeyOf) } : {}) };
   for (const json of jsons) {
     slots.push(out.pos + SLOT_AT);
     out.copy(recHead);
