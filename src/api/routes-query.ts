@@ -1,8 +1,9 @@
 // Search, aggregation and tail endpoints: query text is compiled to parameterized SQL by query/, never spliced.
 import type { FastifyInstance } from 'fastify';
 import { compileQuery, parseQuery } from '../query/index.js';
-import { HttpError } from '../errors.js';
+import { HttpError, QueryError } from '../errors.js';
 import type { Engine } from '../pipeline.js';
+import { ANOMALIES_TABLE } from '../store/anomalies.js';
 
 interface QueryParams { q?: string; query?: string; start?: string; end?: string; limit?: string | number }
 
@@ -20,8 +21,8 @@ function parseLimit(v: string | number | undefined, max: number): number | undef
   return n;
 }
 
-/** Runs one query for the API and the CLI; `relation` lets tail narrow the rows first. */
-export async function runQuery(engine: Engine, p: QueryParams, relation = engine.relation()) {
+/** Runs one query for the API and the CLI; `relation` lets tail narrow the rows first (`tail` says it does). */
+export async function runQuery(engine: Engine, p: QueryParams, relation = engine.relation(), tail = false) {
   const text = p.q ?? p.query ?? '';
   const { query } = engine.config;
   if (typeof text !== 'string') throw new HttpError(400, 'http_bad_request', 'parameter "q" must be a string');
@@ -36,6 +37,14 @@ export async function runQuery(engine: Engine, p: QueryParams, relation = engine
   });
   // `| patterns` joins the templates table: bring it up to the miner's current templates first.
   if (compiled.kind === 'patterns') await engine.patterns.syncTemplates();
+  if (compiled.kind === 'anomalies') {
+    if (tail) throw new QueryError('tail follows new records, and "| anomalies" returns anomalies, not records: run it with GET /api/v1/query or logsift query');
+    // As GET /api/v1/anomalies does: anomalies the detectors have found are stored before they are read.
+    await engine.detect?.flush();
+    // Without detection the table may never have been created: there are no anomalies then.
+    const exists = await engine.store.query('SELECT 1 FROM duckdb_tables() WHERE table_name = $1', [ANOMALIES_TABLE]);
+    if (exists.length === 0) return { kind: compiled.kind, columns: compiled.columns, rows: [], took_ms: Math.round((performance.now() - t0) * 10) / 10 };
+  }
   const rows = await engine.store.query(compiled.sql, compiled.params);
   return { kind: compiled.kind, columns: compiled.columns, rows, took_ms: Math.round((performance.now() - t0) * 10) / 10 };
 }
@@ -58,7 +67,7 @@ export function registerQueryRoutes(app: FastifyInstance, engine: Engine): void 
     const maxRow = await engine.store.query(`SELECT max(lsn) AS m FROM ${rel}`);
     const next = maxRow[0]?.m === null || maxRow[0]?.m === undefined ? after : Number(maxRow[0].m);
     // The relation holds at most one window of records, so a row limit of one window returns every match in it.
-    const r = await runQuery(engine, { ...req.query, limit: window }, rel);
+    const r = await runQuery(engine, { ...req.query, limit: window }, rel, true);
     r.rows.reverse();
     return { ...r, next };
   });

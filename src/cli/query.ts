@@ -5,6 +5,8 @@ import { api, defaultUrl } from './client.js';
 import { cell, renderTable } from './table.js';
 
 const COMPACT = ['timestamp', 'level', 'service', 'host', 'message'];
+/** `| anomalies` without `| fields`: what happened when, leaving out the ids, confidence and evidence JSON. */
+const COMPACT_ANOMALIES = ['window_start', 'window_end', 'severity', 'anomaly_type', 'service', 'score', 'status', 'description'];
 
 interface QueryResponse { kind: string; columns: string[]; rows: Record<string, unknown>[]; took_ms: number; next?: number }
 
@@ -23,14 +25,16 @@ export function registerQuery(program: Command): void {
     .option('--end <time>', 'RFC 3339 end (exclusive)')
     .option('-n, --limit <n>', 'maximum rows')
     .option('--json', 'print the raw JSON response')
-    .option('--wide', 'show every column of records (default: timestamp, level, service, host, message)')
+    .option('--wide', 'show every column of records (default: timestamp, level, service, host, message) or anomalies (default: window_start, window_end, severity, anomaly_type, service, score, status, description)')
     .action(async (q: string, f: { url: string; start?: string; end?: string; limit?: string; json?: boolean; wide?: boolean }) => {
       const r = await api<QueryResponse>({ url: f.url }, `/api/v1/query?${qs({ q, start: f.start, end: f.end, limit: f.limit })}`);
       if (f.json) { process.stdout.write(JSON.stringify(r, null, 2) + '\n'); return; }
-      // Records without a `| fields` pipe carry every column; a terminal shows the ones people scan.
-      const compact = r.kind === 'rows' && !f.wide && COMPACT.every((c) => r.columns.includes(c));
-      process.stdout.write(renderTable(compact ? COMPACT : r.columns, r.rows) + '\n');
-      process.stderr.write(`${r.rows.length} rows in ${r.took_ms} ms\n`);
+      // Records and anomalies without a `| fields` pipe carry every column; a terminal shows the ones people scan.
+      const short = r.kind === 'rows' ? COMPACT : r.kind === 'anomalies' ? COMPACT_ANOMALIES : undefined;
+      const compact = short !== undefined && !f.wide && short.every((c) => r.columns.includes(c));
+      process.stdout.write(renderTable(compact ? short : r.columns, r.rows) + '\n');
+      const what = r.kind !== 'anomalies' ? 'rows' : r.rows.length === 1 ? 'anomaly' : 'anomalies';
+      process.stderr.write(`${r.rows.length} ${what} in ${r.took_ms} ms\n`);
     });
 
   program

@@ -1,4 +1,5 @@
 // The query AST: a filter tree plus an ordered list of pipes; parser.ts builds it, compile.ts turns it into SQL.
+import type { AnomalyStatus, AnomalyType, Severity } from '../model/anomaly.js';
 import type { Field } from './fields.js';
 
 /** A filter never holds SQL: every user value stays a plain value until compile.ts binds it as a parameter. */
@@ -95,9 +96,23 @@ export interface PatternsPipe {
   buckets: number;
 }
 
-/** The pipes compile-aggregate.ts groups generically; patterns has its own compiler. */
+/**
+ * `anomalies [type T, ...] [severity S, ... | min_severity S] [status S, ...] [min_score N]`: the detectors' stored
+ * anomalies whose window overlaps the query's time range, instead of records. An empty list means any value.
+ */
+export interface AnomaliesPipe {
+  kind: 'anomalies';
+  pos: number;
+  types: AnomalyType[];
+  severities: Severity[];
+  statuses: AnomalyStatus[];
+  minScore: number | undefined;
+}
+
+/** The pipes compile-aggregate.ts groups generically; patterns and anomalies have their own compilers. */
 export type GroupingPipe = StatsPipe | HistogramPipe | TopPipe;
-export type AggregatingPipe = GroupingPipe | PatternsPipe;
+/** The pipe that decides what an output row is (a group, a template, an anomaly); at most one per query. */
+export type AggregatingPipe = GroupingPipe | PatternsPipe | AnomaliesPipe;
 export type Pipe = AggregatingPipe | SortPipe | LimitPipe | FieldsPipe;
 
 export interface Query {

@@ -77,7 +77,7 @@ test('limits over maxLimit are errors that point at the pipe', () => {
 
 test('pipes must come in order: one aggregate first, sort before limit, one sort, one fields', () => {
   assertQueryError(() => compile('| limit 5 | stats count()'), 12, /"stats" must come before sort, limit and fields/);
-  assertQueryError(() => compile('| stats count() | top host'), 18, /only one stats, histogram, top or patterns pipe per query/);
+  assertQueryError(() => compile('| stats count() | top host'), 18, /only one stats, histogram, top, patterns or anomalies pipe per query/);
   assertQueryError(() => compile('| sort by host | sort by service'), 17, /only one sort pipe per query/);
   assertQueryError(() => compile('| limit 5 | sort by host'), 12, /sort must come before limit/);
   assertQueryError(() => compile('| fields host | fields service'), 16, /only one fields pipe per query/);

@@ -1,7 +1,8 @@
-// Query AST -> one parameterized DuckDB SELECT over the store's relation.
+// Query AST -> one parameterized DuckDB SELECT over the store's relation (for `| anomalies`, over the anomalies table).
 import { bug, QueryError } from '../errors.js';
 import type { Query } from './ast.js';
 import { compileAggregate } from './compile-aggregate.js';
+import { compileAnomalies } from './compile-anomalies.js';
 import { compileFilter, joinAnd } from './compile-filter.js';
 import { compilePatterns, querySpan } from './compile-patterns.js';
 import { compileRows } from './compile-rows.js';
@@ -23,7 +24,7 @@ export interface CompileOptions {
   maxLimit: number;
 }
 
-export type ResultKind = 'rows' | 'stats' | 'histogram' | 'top' | 'patterns';
+export type ResultKind = 'rows' | 'stats' | 'histogram' | 'top' | 'patterns' | 'anomalies';
 
 export interface CompiledQuery {
   sql: string;
@@ -40,14 +41,21 @@ export function compileQuery(query: Query, opts: CompileOptions): CompiledQuery 
   checkOptions(opts);
   const params = new Params();
   const nowNs = dateToEpochNs(opts.now);
+  const plan = planPipes(query.pipes);
+  const limit = chooseLimit(plan, opts);
+  if (plan.aggregate?.kind === 'anomalies') {
+    // Anomalies are not records: the filter is read against the anomalies table, not compiled over the relation.
+    const toNs = (d: Date | undefined) => (d === undefined ? undefined : dateToEpochNs(d));
+    const ctx = { params, nowNs, startNs: toNs(opts.start), endNs: toNs(opts.end) };
+    const { sql, columns } = compileAnomalies(plan.aggregate, query.filter, plan, ctx, limit);
+    return { sql, params: params.values, kind: 'anomalies', columns, limit };
+  }
   const filter = compileFilter(query.filter, { params, nowNs });
   const bounds: string[] = [];
   if (opts.start !== undefined) bounds.push(`${column('timestamp')} >= ${timeParam({ kind: 'absolute', epochNs: dateToEpochNs(opts.start) }, nowNs, params)}`);
   if (opts.end !== undefined) bounds.push(`${column('timestamp')} < ${timeParam({ kind: 'absolute', epochNs: dateToEpochNs(opts.end) }, nowNs, params)}`);
   const where = joinAnd([filter, ...bounds]);
   const source = { relation: opts.relation, where, params };
-  const plan = planPipes(query.pipes);
-  const limit = chooseLimit(plan, opts);
   const { sql, columns } = compileBody(query, plan, source, limit, nowNs, opts);
   return { sql, params: params.values, kind: plan.aggregate?.kind ?? 'rows', columns, limit };
 }
@@ -55,13 +63,14 @@ export function compileQuery(query: Query, opts: CompileOptions): CompiledQuery 
 function compileBody(query: Query, plan: Plan, source: Source, limit: number, nowNs: bigint, opts: CompileOptions): { sql: string; columns: string[] } {
   const pipe = plan.aggregate;
   if (pipe === undefined) return compileRows(plan, source, limit);
+  if (pipe.kind === 'anomalies') bug('anomalies are compiled apart from records');
   if (pipe.kind !== 'patterns') return compileAggregate(pipe, plan, source, limit);
   const toNs = (d: Date | undefined) => (d === undefined ? undefined : dateToEpochNs(d));
   const span = querySpan(query.filter, nowNs, toNs(opts.start), toNs(opts.end));
   return compilePatterns(pipe, plan, source, span, nowNs, limit);
 }
 
-/** Histograms default to maxLimit (a chart needs every bucket); top to its N; the rest to defaultLimit. */
+/** Histograms default to maxLimit (a chart needs every bucket); top to its N; the rest (anomalies too) to defaultLimit. */
 function chooseLimit(plan: Plan, opts: CompileOptions): number {
   const top = plan.aggregate?.kind === 'top' ? plan.aggregate : undefined;
   if (top !== undefined && top.n > opts.maxLimit) tooMany('top', top.n, opts.maxLimit, top.pos);

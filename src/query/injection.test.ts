@@ -5,12 +5,20 @@ import { QueryError } from '../errors.js';
 import { compileQuery, type CompileOptions } from './compile.js';
 import { parseQuery } from './parser.js';
 import { executeQuery } from './rows.js';
+import { ANOMALIES_DDL } from '../store/anomalies.js';
 import { createFixture, FIXTURE_NOW, FIXTURE_SIZE, type Fixture, type FixtureRow } from './test-fixture.js';
 
 let fx: Fixture;
+/** Services of the stored anomalies (for `| anomalies`): hostile text among them. */
+const ANOMALY_SERVICES = ['api', "x'); DROP TABLE anomalies; --", 'a"b\\c $1', 'api-gateway'];
 before(async () => {
   fx = await createFixture();
   await fx.connection.run('CREATE TABLE canary AS SELECT 42 AS n');
+  await fx.connection.run(ANOMALIES_DDL);
+  for (const [i, service] of ANOMALY_SERVICES.entries()) {
+    await fx.connection.run(`INSERT INTO anomalies VALUES ($1, CAST($2 AS TIMESTAMP_NS), CAST($2 AS TIMESTAMP_NS), CAST($3 AS TIMESTAMP_NS), 'volume_spike', 'high', $4, $5, $6, 0.9, CAST($7 AS JSON), 'open')`,
+      [`a${i}`, `2024-01-01T0${i}:00:00Z`, `2024-01-01T0${i}:05:00Z`, service, `about ${service}`, i, JSON.stringify({ service })]);
+  }
 });
 after(() => fx.close());
 
@@ -25,6 +33,8 @@ async function assertTablesIntact(): Promise<void> {
   assert.equal(Number(logs.getRows()[0]?.[0]), FIXTURE_SIZE, 'logs keeps every row');
   const canary = await fx.connection.runAndReadAll('SELECT n FROM canary');
   assert.equal(canary.getRows()[0]?.[0], 42, 'canary table is untouched');
+  const anomalies = await fx.connection.runAndReadAll('SELECT count(*) AS n FROM anomalies');
+  assert.equal(Number(anomalies.getRows()[0]?.[0]), ANOMALY_SERVICES.length, 'anomalies keeps every row');
 }
 
 const newestFirst = (keep: (row: FixtureRow) => boolean): string[] =>
@@ -75,6 +85,39 @@ test('hostile names in pipes are rejected before any SQL exists', async () => {
   await assertTablesIntact();
 });
 
+test('| anomalies: hostile service values are matched as data; hostile options and names are rejected', async () => {
+  const services = async (text: string) => (await executeQuery(fx.connection, compileQuery(parseQuery(text), opts))).rows.map((row) => row.service);
+  const cases: [string, string[]][] = [
+    ['service:"x\'); DROP TABLE anomalies; --" | anomalies', ["x'); DROP TABLE anomalies; --"]],
+    ['service:"a\\"b\\\\c $1" | anomalies', ['a"b\\c $1']],
+    ['service:"api\') OR (1=1" | anomalies', []],
+    ["service:api'-- | anomalies", []],
+    ['service:$1 | anomalies', []],
+    ['service:api* | anomalies min_score 0', ['api-gateway', 'api']],
+    ['service:in(api, "x\'); DROP TABLE anomalies; --") | anomalies', ["x'); DROP TABLE anomalies; --", 'api']],
+  ];
+  for (const [text, want] of cases) {
+    assert.deepEqual(await services(text), want, text);
+    await assertTablesIntact();
+  }
+  const hostile = [
+    '| anomalies type volume_spike\'; DROP TABLE anomalies; --',
+    '| anomalies type "volume_spike\' OR \'1\'=\'1"',
+    '| anomalies severity high;DROP',
+    '| anomalies status open) OR (1=1',
+    '| anomalies min_score 1;DROP TABLE anomalies',
+    '| anomalies min_score 0x10',
+    '| anomalies | fields anomaly_id;DROP',
+    '| anomalies | sort by score; DROP TABLE anomalies',
+    '| anomalies | sort by "score"',
+    'service:api level:error" OR 1=1 | anomalies',
+    "description:'x' | anomalies",
+    "service:api' OR '1'='1 | anomalies",
+  ];
+  for (const text of hostile) assert.throws(() => compileQuery(parseQuery(text), opts), QueryError, text);
+  await assertTablesIntact();
+});
+
 test('random query text either fails with a QueryError or runs without a database error', async () => {
   const pieces = [
     'service:', 'level:', 'region:', 'metadata.status:', 'lsn:', '_time:', 'host:', 'since:', 'x-tag:', 'metadata:', 'message:',
@@ -82,6 +125,7 @@ test('random query text either fails with a QueryError or runs without a databas
     '>=', '>', '<', '=', '[', ']', '(', ')', ',', 'in(', '-', 'NOT ', ' OR ', ' AND ', ' ', ' ', ' ', '"', "'", '\\', ';',
     '$1', 'DROP', 'ü', '日本', '|', '| stats count() by (service)', '| top 3 host', '| histogram 1h', '| sort by lsn desc',
     '| limit 5', '| fields id, region', 'stats', 'by', 'count()', 'p95(duration_ms)', '| stats avg(status), min(timestamp) by level',
+    '| anomalies', ' type volume_spike', ' severity high, low', ' min_severity', ' status', ' min_score 0.5', '| sort by score desc',
   ];
   let seed = 12345;
   const random = (n: number): number => {

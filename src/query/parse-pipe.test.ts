@@ -33,7 +33,7 @@ test('histogram, top, sort, limit, head and fields', () => {
 });
 
 test('pipe errors carry positions', () => {
-  assertQueryError(() => parseQuery('| nope'), 2, /expected a pipe \(stats, histogram, top, sort, limit, head, fields, patterns\) after "\|", found "nope"/);
+  assertQueryError(() => parseQuery('| nope'), 2, /expected a pipe \(stats, histogram, top, sort, limit, head, fields, patterns, anomalies\) after "\|", found "nope"/);
   assertQueryError(() => parseQuery('a |'), 3, /expected a pipe .* found the end of the query/);
   assertQueryError(() => parseQuery('| stats count() by (service level)'), 28, /expected "," or "\)" to close "\(" opened at character 20, found "level"/);
   assertQueryError(() => parseQuery('| stats avg()'), 8, /avg\(\) needs a field/);
@@ -57,4 +57,36 @@ test('patterns: default 20 buckets, "buckets N" from 1 to 200', () => {
   assertQueryError(() => parseQuery('| patterns buckets 500'), 19, /patterns takes 1 to 200 buckets, found 500/);
   assertQueryError(() => parseQuery('| patterns buckets -1'), 19, /expected a whole number of at least 1, found "-1"/);
   assertQueryError(() => parseQuery('| patterns 30'), 11, /expected "\|" or the end of the query after the patterns pipe, found "30"/);
+});
+
+test('anomalies: options in any order, comma lists, values in any case, min_severity as that severity and above', () => {
+  const none = { kind: 'anomalies', pos: 2, types: [], severities: [], statuses: [], minScore: undefined };
+  assert.deepEqual(pipes('| anomalies'), [none]);
+  assert.deepEqual(pipes('service:api | anomalies type volume_spike severity high status open min_score 3 | limit 5'), [
+    { kind: 'anomalies', pos: 14, types: ['volume_spike'], severities: ['high'], statuses: ['open'], minScore: 3 },
+    { kind: 'limit', pos: 82, n: 5 },
+  ]);
+  assert.deepEqual(pipes('| anomalies min_score 0.5 status open, Acknowledged type new_template,brute_force severity LOW, critical')[0],
+    { ...none, types: ['new_template', 'brute_force'], severities: ['low', 'critical'], statuses: ['open', 'acknowledged'], minScore: 0.5 });
+  assert.deepEqual(pipes('| anomalies min_severity medium')[0], { ...none, severities: ['medium', 'high', 'critical'] });
+  assert.deepEqual(pipes('| anomalies min_severity critical min_score -1e1')[0], { ...none, severities: ['critical'], minScore: -10 });
+  assert.deepEqual(pipes('| anomalies | sort by score desc | fields anomaly_id, score').map((p) => p.kind), ['anomalies', 'sort', 'fields']);
+});
+
+test('anomalies errors name the allowed options and values', () => {
+  assertQueryError(() => parseQuery('| anomalies kind volume_spike'), 12, /unknown anomalies option "kind": use type, severity, min_severity, status, min_score/);
+  assertQueryError(() => parseQuery('| anomalies type volume'), 17, /unknown anomaly type "volume": anomaly types are volume_spike, volume_drop, error_rate_spike, new_template, rare_template_burst, service_silence, brute_force, latency_shift, session_anomaly/);
+  assertQueryError(() => parseQuery('| anomalies severity high, urgent'), 27, /unknown severity "urgent": severities are low, medium, high, critical/);
+  assertQueryError(() => parseQuery('| anomalies min_severity huge'), 25, /unknown severity "huge": severities are low, medium, high, critical/);
+  assertQueryError(() => parseQuery('| anomalies status closed'), 19, /unknown status "closed": statuses are open, acknowledged, resolved/);
+  assertQueryError(() => parseQuery('| anomalies type'), 16, /expected an anomaly type after "type", found the end of the query/);
+  assertQueryError(() => parseQuery('| anomalies status "open"'), 19, /expected a status after "status", found the quoted text "open"/);
+  assertQueryError(() => parseQuery('| anomalies type volume_spike,'), 30, /expected an anomaly type after "type", found the end of the query/);
+  assertQueryError(() => parseQuery('| anomalies min_score high'), 22, /expected a number after "min_score", found "high"/);
+  assertQueryError(() => parseQuery('| anomalies min_score 1e999'), 22, /expected a number after "min_score", found "1e999"/);
+  assertQueryError(() => parseQuery('| anomalies type new_template type volume_spike'), 30, /"type" is given twice in anomalies; give several values as one list: type volume_spike, volume_drop/);
+  assertQueryError(() => parseQuery('| anomalies min_score 1 min_score 2'), 24, /"min_score" is given twice in anomalies \(/);
+  assertQueryError(() => parseQuery('| anomalies severity high min_severity low'), 26, /anomalies takes either severity \(a list\) or min_severity \(that severity and above\), not both/);
+  assertQueryError(() => parseQuery('| anomalies min_score 1, 2'), 23, /expected "\|" or the end of the query after the anomalies pipe, found ","/);
+  assertQueryError(() => parseQuery('| anomalies type volume_spike;DROP'), 17, /unknown anomaly type "volume_spike;DROP"/);
 });

@@ -1,12 +1,15 @@
-// The pipes after `|`: stats, histogram, top, sort, limit (head), fields and patterns.
-import type { Aggregate, FieldRef, NameRef, Pipe, SortKey } from './ast.js';
+// The pipes after `|`: stats, histogram, top, sort, limit (head), fields, patterns and anomalies.
+import { ANOMALY_STATUSES, ANOMALY_TYPES, SEVERITIES } from '../model/anomaly.js';
+import type { Aggregate, AnomaliesPipe, FieldRef, NameRef, Pipe, SortKey } from './ast.js';
 import { Cursor, describe, fail } from './cursor.js';
 import { parseDuration } from './duration.js';
 import { FIELD_NAME, resolveField } from './fields.js';
 import type { Token } from './lexer.js';
 import { DEFAULT_SPARKLINE_BUCKETS, MAX_SPARKLINE_BUCKETS } from './sparkline.js';
 
-const PIPES = ['stats', 'histogram', 'top', 'sort', 'limit', 'head', 'fields', 'patterns'] as const;
+const PIPES = ['stats', 'histogram', 'top', 'sort', 'limit', 'head', 'fields', 'patterns', 'anomalies'] as const;
+const ANOMALY_OPTIONS = ['type', 'severity', 'min_severity', 'status', 'min_score'] as const;
+const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const SIMPLE_AGGREGATES = ['count_distinct', 'min', 'max', 'avg', 'sum'] as const;
 const QUANTILE = /^p(\d{1,2}(?:\.\d+)?)$/;
 const OUTPUT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -29,7 +32,53 @@ export function parsePipe(cursor: Cursor): Pipe {
     case 'head': return { kind: 'limit', pos: token.pos, n: readCount(cursor, `a row count after "${token.text}"`) };
     case 'fields': return { kind: 'fields', pos: token.pos, names: commaList(cursor, () => readName(cursor)) };
     case 'patterns': return parsePatterns(cursor, token.pos);
+    case 'anomalies': return parseAnomalies(cursor, token.pos);
   }
+}
+
+/**
+ * `anomalies [type T, ...] [severity S, ... | min_severity S] [status S, ...] [min_score N]`: options in any order, each
+ * at most once; values are those of src/model/anomaly.ts (any case), so an unknown one is an error listing the valid ones.
+ */
+function parseAnomalies(cursor: Cursor, pos: number): Pipe {
+  const pipe: AnomaliesPipe = { kind: 'anomalies', pos, types: [], severities: [], statuses: [], minScore: undefined };
+  const seen = new Set<string>();
+  for (let token = cursor.peek(); token.kind === 'word'; token = cursor.peek()) {
+    const option = token.text;
+    if (!(ANOMALY_OPTIONS as readonly string[]).includes(option)) fail(`unknown anomalies option "${option}": use ${ANOMALY_OPTIONS.join(', ')}`, token.pos);
+    if (seen.has(option)) {
+      const list = option.startsWith('min_') ? '' : `; give several values as one list: ${option} ${option === 'type' ? 'volume_spike, volume_drop' : option === 'severity' ? 'high, critical' : 'open, acknowledged'}`;
+      fail(`"${option}" is given twice in anomalies${list}`, token.pos);
+    }
+    if ((option === 'severity' && seen.has('min_severity')) || (option === 'min_severity' && seen.has('severity'))) {
+      fail('anomalies takes either severity (a list) or min_severity (that severity and above), not both', token.pos);
+    }
+    seen.add(option);
+    cursor.next();
+    switch (option as (typeof ANOMALY_OPTIONS)[number]) {
+      case 'type': pipe.types = commaList(cursor, () => readChoice(cursor, option, 'anomaly type', 'anomaly types', ANOMALY_TYPES)); break;
+      case 'severity': pipe.severities = commaList(cursor, () => readChoice(cursor, option, 'severity', 'severities', SEVERITIES)); break;
+      case 'min_severity': pipe.severities = SEVERITIES.slice(SEVERITIES.indexOf(readChoice(cursor, option, 'severity', 'severities', SEVERITIES))); break;
+      case 'status': pipe.statuses = commaList(cursor, () => readChoice(cursor, option, 'status', 'statuses', ANOMALY_STATUSES)); break;
+      case 'min_score': pipe.minScore = readNumber(cursor, option); break;
+    }
+  }
+  return pipe;
+}
+
+/** One of `allowed`, ignoring case. */
+function readChoice<T extends string>(cursor: Cursor, option: string, what: string, whats: string, allowed: readonly T[]): T {
+  const token = cursor.expect('word', `${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what} after "${option}"`);
+  const value = allowed.find((v) => v === token.text.toLowerCase());
+  if (value === undefined) fail(`unknown ${what} "${token.text}": ${whats} are ${allowed.join(', ')}`, token.pos);
+  return value;
+}
+
+function readNumber(cursor: Cursor, option: string): number {
+  const token = cursor.expect('word', `a number after "${option}"`);
+  const n = Number(token.text);
+  if (!NUMBER.test(token.text) || !Number.isFinite(n)) fail(`expected a number after "${option}", found "${token.text}"`, token.pos);
+  return n;
 }
 
 /** `patterns [buckets N]`: templates with counts and a sparkline of N buckets (1 to MAX_SPARKLINE_BUCKETS). */

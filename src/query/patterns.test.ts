@@ -104,6 +104,6 @@ test('patterns errors: buckets out of range, unknown columns, a second aggregate
   assertQueryError(() => compile('| patterns buckets 201'), 19, /patterns takes 1 to 200 buckets, found 201/);
   assertQueryError(() => compile('| patterns buckets'), 18, /expected a bucket count after "buckets"/);
   assertQueryError(() => compile('| patterns | sort by nope'), 21, /no column "nope" in the patterns output; its columns are template_id, template, service, count, first, last, sparkline/);
-  assertQueryError(() => compile('| stats count() | patterns'), 18, /only one stats, histogram, top or patterns pipe per query/);
+  assertQueryError(() => compile('| stats count() | patterns'), 18, /only one stats, histogram, top, patterns or anomalies pipe per query/);
   assertQueryError(() => compile('| limit 3 | patterns'), 12, /"patterns" must come before sort, limit and fields/);
 });

@@ -22,7 +22,8 @@ export function planPipes(pipes: readonly Pipe[]): Plan {
       case 'histogram':
       case 'top':
       case 'patterns':
-        if (plan.aggregate !== undefined) fail(`only one stats, histogram, top or patterns pipe per query; "${pipe.kind}" is a second one`, pipe.pos);
+      case 'anomalies':
+        if (plan.aggregate !== undefined) fail(`only one stats, histogram, top, patterns or anomalies pipe per query; "${pipe.kind}" is a second one`, pipe.pos);
         if (plan.sort !== undefined || plan.fields !== undefined || plan.limit !== undefined) fail(`"${pipe.kind}" must come before sort, limit and fields`, pipe.pos);
         plan.aggregate = pipe;
         break;

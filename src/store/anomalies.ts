@@ -2,6 +2,9 @@
 import type { Anomaly } from '../model/anomaly.js';
 import type { LogStore, Row, SqlParam } from './log-store.js';
 
+/** The table's name, for SQL the query compiler builds (`| anomalies`); never taken from query text. */
+export const ANOMALIES_TABLE = 'anomalies';
+
 export const ANOMALIES_DDL = `CREATE TABLE IF NOT EXISTS anomalies (anomaly_id VARCHAR PRIMARY KEY, detected_at TIMESTAMP_NS, window_start TIMESTAMP_NS,
   window_end TIMESTAMP_NS, anomaly_type VARCHAR, severity VARCHAR, service VARCHAR, description VARCHAR, score DOUBLE, confidence DOUBLE,
   evidence JSON, status VARCHAR)`;
