@@ -24,7 +24,7 @@ export interface Config {
   detect: { enabled: boolean; windowMs: number; allowedLatenessMs: number; resolveAfterWindows: number; snapshotIntervalMs: number; detectors: ('volume' | 'error_rate' | 'new_template' | 'silence' | 'rare_burst' | 'brute_force' | 'latency' | 'session')[];
     sessions: {
       keyRegex: string | null; keyField: string | null; endPattern: string | null; timeoutMs: number; maxOpen: number; maxEvents: number;
-      warmupSessions: number; minSupport: number; invariantConfidence: number; maxRatio: number; maxTemplates: number; checkTransitions: boolean; adoptAfterSessions: number; adoptShare: number;
+      warmupSessions: number; minSupport: number; countSupport: number; maxNovelty: number; invariantConfidence: number; maxRatio: number; maxTemplates: number; checkTransitions: boolean; adoptAfterSessions: number; adoptShare: number;
     };
     latencyFields: string[];
     tuning: { volume: Partial<VolumeOptions>; error_rate: Partial<ErrorRateOptions>; new_template: Partial<NewTemplateOptions>; silence: Partial<SilenceOptions>; rare_burst: Partial<RareBurstOptions>; brute_force: Partial<BruteForceOptions>; latency: Partial<LatencyOptions> };
@@ -101,7 +101,9 @@ export const configSchema = {
       maxOpen: int(1, 50_000),
       maxEvents: int(1, 1000),
       warmupSessions: int(0, 200),
-      minSupport: int(1, 30),
+      minSupport: int(1, 300),
+      countSupport: int(1, 1000),
+      maxNovelty: { type: 'number', minimum: 0, maximum: 1, default: 0.002 },
       invariantConfidence: { type: 'number', exclusiveMinimum: 0.5, maximum: 1, default: 0.99 },
       maxRatio: { type: 'integer', minimum: 1, maximum: 16, default: 4 },
       maxTemplates: { type: 'integer', minimum: 2, maximum: 4096, default: 256 },

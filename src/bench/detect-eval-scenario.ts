@@ -42,7 +42,10 @@ try {
   const delays = s.types.map((t) => t.medianDelayMs).filter((x) => !Number.isNaN(x));
   console.log(`median of the per-type median delays: ${(median(delays) / 1000).toFixed(0)} s (target <= ${cfg.detect.windowMs / 1000} s)`);
   if (values.verbose) for (const a of s.falses) console.log(`  false: ${a.anomaly_type} ${a.service} ${a.window_start} ${a.description.slice(0, 200)}`);
-  for (const m of s.missed) console.log(`  missed: ${m.type} ${m.service} ${new Date(m.startMs).toISOString()}`);
+  for (const m of s.missed) console.log(`  missed: ${m.type}${m.what ? ` (${m.what})` : ''} ${m.service} ${new Date(m.startMs).toISOString()}`);
+  const stops = incidents.filter((x) => x.what === 'payments-stop');
+  const oneKind = stops.filter((x) => r.anomalies.some((a) => a.anomaly_type === 'volume_drop' && a.service === 'orders' && (a.evidence.template_ids ?? []).length === 1 && Date.parse(a.window_start) < x.endMs && Date.parse(a.window_end) > x.startMs));
+  console.log(`payments-stop incidents (one kind of record stops) found by a per-template drop: ${oneKind.length} of ${stops.length}`);
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

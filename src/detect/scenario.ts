@@ -6,7 +6,8 @@ import { once } from 'node:events';
 import type { AnomalyType } from '../model/anomaly.js';
 import { rng } from './stats.js';
 
-export interface Incident { type: AnomalyType; service: string; startMs: number; endMs: number }
+/** `what` tells apart incidents of one type: `payments-stop` is a drop of one kind of record, not of the service. */
+export interface Incident { type: AnomalyType; service: string; startMs: number; endMs: number; what?: string }
 
 export interface ScenarioOptions {
   startMs: number;
@@ -27,7 +28,7 @@ export function seasonal(ms: number): number {
 }
 
 /** Incident types in the order they are placed, with the service they hit and their length in minutes. */
-const PLAN: { type: AnomalyType; service: string; minutes: number }[] = [
+const PLAN: { type: AnomalyType; service: string; minutes: number; what?: string }[] = [
   { type: 'volume_spike', service: 'web', minutes: 10 },
   { type: 'volume_drop', service: 'orders', minutes: 15 },
   { type: 'error_rate_spike', service: 'orders', minutes: 10 },
@@ -37,6 +38,7 @@ const PLAN: { type: AnomalyType; service: string; minutes: number }[] = [
   { type: 'brute_force', service: 'auth', minutes: 10 },
   { type: 'latency_shift', service: 'web', minutes: 15 },
   { type: 'session_anomaly', service: 'worker', minutes: 10 },
+  { type: 'volume_drop', service: 'orders', minutes: 15, what: 'payments-stop' },
 ];
 
 /** Messages a service never logged, one per new_template incident ('#' becomes a number). */
@@ -63,7 +65,7 @@ export function planIncidents(o: ScenarioOptions): Incident[] {
       const start = o.startMs + d * DAY + hour * HOUR + (7 + ((i * 13 + d * 11) % 37)) * MIN;
       const clash = out.some((x) => x.service === p.service && start < x.endMs + 2 * HOUR && x.startMs < start + p.minutes * MIN + 2 * HOUR);
       const at = clash ? start + 3 * HOUR : start;
-      out.push({ type: p.type, service: p.service, startMs: at, endMs: at + p.minutes * MIN });
+      out.push({ type: p.type, service: p.service, startMs: at, endMs: at + p.minutes * MIN, ...(p.what ? { what: p.what } : {}) });
     });
   }
   return out.sort((a, b) => a.startMs - b.startMs);
@@ -86,7 +88,7 @@ export async function writeScenario(file: string, o: ScenarioOptions): Promise<{
   };
   function gauss(): number { return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand()); }
   const incidents = planIncidents(o);
-  const active = (type: AnomalyType, ms: number) => incidents.some((x) => x.type === type && ms >= x.startMs && ms < x.endMs);
+  const active = (type: AnomalyType, ms: number, what?: string) => incidents.some((x) => x.type === type && x.what === what && ms >= x.startMs && ms < x.endMs);
 
   const users = Array.from({ length: 400 }, (_, i) => `user${i}`);
   const clients = Array.from({ length: 300 }, () => `10.${int(4)}.${int(256)}.${1 + int(254)}`);
@@ -126,6 +128,8 @@ export async function writeScenario(file: string, o: ScenarioOptions): Promise<{
     // orders: an application log; drops leave 10% of the traffic; error spikes make 30% of it provider timeouts.
     const ordersN = poisson(60 * f * (active('volume_drop', t0) ? 0.1 : 1));
     const errorShare = active('error_rate_spike', t0) ? 0.3 : 0;
+    // Payments stop (the provider is down) while orders keep being created: one kind of record drops.
+    const paymentsStop = active('volume_drop', t0, 'payments-stop');
     for (let i = 0; i < ordersN; i++) {
       const id = orderId++;
       const r = rand();
@@ -133,7 +137,7 @@ export async function writeScenario(file: string, o: ScenarioOptions): Promise<{
       else if (r < errorShare + 0.005) batch.push(rec(at(), 'orders', 'error', `payment declined for order ord_${id}: card expired`));
       else if (r < errorShare + 0.015) batch.push(rec(at(), 'orders', 'warn', `retrying call to payment provider for order ord_${id} (attempt ${2 + int(2)})`));
       else if (r < 0.5) batch.push(rec(at(), 'orders', 'info', `order ord_${id} created with ${1 + int(6)} items total=${int(300)}.${int(100)} EUR`));
-      else batch.push(rec(at(), 'orders', 'info', `payment authorized for order ord_${id} via ${pick(['card', 'paypal', 'sepa'])}`));
+      else if (!paymentsStop) batch.push(rec(at(), 'orders', 'info', `payment authorized for order ord_${id} via ${pick(['card', 'paypal', 'sepa'])}`));
     }
     const novel = incidents.find((x) => x.type === 'new_template' && t0 >= x.startMs && t0 < x.endMs);
     if (novel) {

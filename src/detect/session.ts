@@ -8,8 +8,23 @@ import { quote } from './describe.js';
 export interface SessionOptions {
   /** Sessions learned before any is scored. */
   warmupSessions: number;
-  /** Sessions a template (or a pair) must have appeared in before its counts, invariants and transitions are trusted. */
+  /**
+   * Sessions a pair of templates must have appeared in before an invariant between them is trusted (and a template
+   * before its transitions are). With no violation in n sessions, the violation rate is below 3/n at 95 % (the rule
+   * of three): 300 bounds it near 1 %.
+   */
   minSupport: number;
+  /**
+   * Sessions a template must have been in before "more than in any normal session" counts: a normal session exceeds
+   * the largest of n normal counts with chance 1/(n + 1).
+   */
+  countSupport: number;
+  /**
+   * An unseen template is reported only while templates are rarely new: the Good-Turing estimate of the chance that
+   * the next session has an unseen template (templates seen in exactly one learned session / sessions learned) must be
+   * below this. Heterogeneous sessions (many kinds of traces) keep it high, so a template new to them is not news.
+   */
+  maxNovelty: number;
   /** Share of the sessions holding a or b in which count(a) = k * count(b) must hold for it to be an invariant. */
   invariantConfidence: number;
   /** Largest k of count(a) = k * count(b) looked for. */
@@ -30,7 +45,7 @@ export interface SessionOptions {
 }
 
 export const defaultSessionOptions: SessionOptions = {
-  warmupSessions: 200, minSupport: 30, invariantConfidence: 0.99, maxRatio: 4, maxTemplates: 256, maxTransitions: 65_536,
+  warmupSessions: 200, minSupport: 300, countSupport: 1000, maxNovelty: 0.002, invariantConfidence: 0.99, maxRatio: 4, maxTemplates: 256, maxTransitions: 65_536,
   checkTransitions: false, adoptAfterSessions: 100, adoptShare: 0.5,
 };
 
@@ -125,13 +140,16 @@ export function createSessionDetector(opts: Partial<SessionOptions> = {}): Detec
   function violations(s: SessionStats): Violation[] {
     const out: Violation[] = [];
     const checked = new Set<Invariant>();
+    let singletons = 0;
+    for (const n of seen.values()) if (n === 1) singletons++;
+    const novelty = singletons / Math.max(1, learned);
     for (const [t, n] of s.templates) {
       const support = seen.get(t);
       if (support === undefined) {
-        if (seen.size < o.maxTemplates) out.push({ kind: 'unseen', t, n });
+        if (seen.size < o.maxTemplates && novelty < o.maxNovelty) out.push({ kind: 'unseen', t, n });
         continue;
       }
-      if (support >= o.minSupport && n > (maxCount.get(t) ?? 0)) out.push({ kind: 'count', t, n, max: maxCount.get(t) ?? 0 });
+      if (support >= o.countSupport && n > (maxCount.get(t) ?? 0)) out.push({ kind: 'count', t, n, max: maxCount.get(t) ?? 0 });
       for (const inv of invariants.get(t) ?? []) {
         if (checked.has(inv)) continue;
         checked.add(inv);

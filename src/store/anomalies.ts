@@ -13,16 +13,27 @@ export async function ensureAnomaliesTable(store: LogStore): Promise<void> {
   await store.exec(ANOMALIES_DDL);
 }
 
-/** Inserts or replaces anomalies (one transaction, parameterized). */
+/** Rows per INSERT statement (12 parameters each): one statement per row was the cost of a burst of anomalies. */
+const UPSERT_CHUNK = 200;
+
+/** Inserts or replaces anomalies (one transaction, parameterized, in multi-row statements; the last of an id wins). */
 export async function upsertAnomalies(store: LogStore, list: readonly Anomaly[]): Promise<void> {
   if (list.length === 0) return;
+  // One row per id (INSERT OR REPLACE refuses an id twice in one statement): the latest state of each.
+  const latest = [...new Map(list.map((a) => [a.anomaly_id, a])).values()];
   await store.serial(async (c) => {
     await c.run('BEGIN TRANSACTION');
     try {
-      for (const a of list) {
-        await c.run(`INSERT OR REPLACE INTO anomalies VALUES ($1, CAST($2 AS TIMESTAMP_NS), CAST($3 AS TIMESTAMP_NS), CAST($4 AS TIMESTAMP_NS), $5, $6, $7, $8, $9, $10, CAST($11 AS JSON), $12)`, [
-          a.anomaly_id, a.detected_at, a.window_start, a.window_end, a.anomaly_type, a.severity, a.service, a.description.toWellFormed(), a.score, a.confidence, JSON.stringify(a.evidence), a.status,
-        ]);
+      for (let i = 0; i < latest.length; i += UPSERT_CHUNK) {
+        const chunk = latest.slice(i, i + UPSERT_CHUNK);
+        const params: SqlParam[] = [];
+        const rows = chunk.map((a) => {
+          const at = params.length;
+          params.push(a.anomaly_id, a.detected_at, a.window_start, a.window_end, a.anomaly_type, a.severity, a.service, a.description.toWellFormed(), a.score, a.confidence, JSON.stringify(a.evidence), a.status);
+          const p = (k: number) => `$${at + k}`;
+          return `(${p(1)}, CAST(${p(2)} AS TIMESTAMP_NS), CAST(${p(3)} AS TIMESTAMP_NS), CAST(${p(4)} AS TIMESTAMP_NS), ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)}, ${p(10)}, CAST(${p(11)} AS JSON), ${p(12)})`;
+        });
+        await c.run(`INSERT OR REPLACE INTO anomalies VALUES ${rows.join(', ')}`, params);
       }
       await c.run('COMMIT');
     } catch (err) {
