@@ -80,7 +80,12 @@ export function createSessionDetector(opts: Partial<SessionOptions> = {}): Detec
   /** Template -> normal sessions that had it. */
   const seen = new Map<string, number>();
   const maxCount = new Map<string, number>();
-  /** `a SEP b` (a < b) -> [sessions with a or b, then for k = 1..K: count(a) = k*count(b), then count(b) = k*count(a)]. */
+  /**
+   * `a SEP b` (a < b) of templates that were in one session together -> [sessions with both, then for k = 1..K:
+   * sessions with count(a) = k*count(b), then with count(b) = k*count(a)]. Sessions with a or b are
+   * seen(a) + seen(b) - both (an invariant fails in a session with only one of them), so only sessions' own pairs
+   * are visited: the cost of learning a session is the square of its distinct templates, not templates x model.
+   */
   const pairs = new Map<string, Int32Array>();
   const transitions = new Set<string>();
   /** Unseen templates -> [scored sessions that had them, sessions scored before the first of them] (for adoption). */
@@ -98,14 +103,11 @@ export function createSessionDetector(opts: Partial<SessionOptions> = {}): Detec
       seen.set(t, (seen.get(t) ?? 0) + 1);
       if (c > (maxCount.get(t) ?? 0)) maxCount.set(t, c);
     }
-    const tracked = [...seen.keys()];
-    for (const [a, ca] of s.templates) {
-      if (!seen.has(a)) continue;
-      for (const b of tracked) {
-        if (b === a) continue;
-        const cb = s.templates.get(b) ?? 0;
-        if (cb > 0 && b < a) continue; // both present: counted once, from the smaller id
-        const [x, y, cx, cy] = a < b ? [a, b, ca, cb] : [b, a, cb, ca];
+    const present = [...s.templates.keys()].filter((t) => seen.has(t)).sort();
+    for (let i = 0; i < present.length; i++) {
+      const x = present[i] as string, cx = s.templates.get(x) as number;
+      for (let j = i + 1; j < present.length; j++) {
+        const y = present[j] as string, cy = s.templates.get(y) as number;
         const key = x + SEP + y;
         let p = pairs.get(key);
         if (!p) { p = new Int32Array(1 + 2 * K); pairs.set(key, p); }
@@ -125,9 +127,9 @@ export function createSessionDetector(opts: Partial<SessionOptions> = {}): Detec
     invariants = new Map();
     const add = (t: string, inv: Invariant) => { const l = invariants.get(t); if (l) l.push(inv); else invariants.set(t, [inv]); };
     for (const [key, p] of pairs) {
-      const n = p[0] ?? 0;
-      if (n < o.minSupport) continue;
       const [x = '', y = ''] = key.split(SEP);
+      const n = (seen.get(x) ?? 0) + (seen.get(y) ?? 0) - (p[0] ?? 0);
+      if (n < o.minSupport) continue;
       for (let k = 1; k <= K; k++) {
         const xy = (p[k] ?? 0) / n, yx = (p[K + k] ?? 0) / n;
         // count(x) = k * count(y); for k = 1 both directions are the same invariant.
