@@ -10,7 +10,7 @@ import type { Anomaly } from '../model/anomaly.js';
 import type { Validator } from '../model/schemas.js';
 import type { LogStore } from '../store/log-store.js';
 import { ensureAnomaliesTable, upsertAnomalies } from '../store/anomalies.js';
-import type { DetectContext } from './detector.js';
+import type { DetectContext, DetectRecord } from './detector.js';
 import { buildDetectors, runtimeOptions } from './registry.js';
 import type { Config } from '../config.js';
 import { sessionKeyExtractor, type SessionKeyOf } from './session-key.js';
@@ -142,17 +142,26 @@ export class DetectStage {
     const { services, timestamps, levels, messages, ips, users, durations, sessions } = batch.mine;
     const ids = batch.templateIds;
     if (!ids) return;
+    // One record object reused for the whole batch (the runtime copies what it keeps): no allocation per record.
+    const r: DetectRecord = { tsMs: 0, service: '', level: '', templateId: '' };
+    let templateId = '';
+    const text = () => this.ctx.templateText(templateId);
     for (let i = 0; i < batch.accepted; i++) {
       const tsMs = Date.parse(timestamps[i] as string);
       if (Number.isNaN(tsMs)) continue;
-      const templateId = ids[i] as string;
+      templateId = ids[i] as string;
       const message = messages[i] as string;
-      const authFailure = this.auth.isFailure(templateId, () => this.ctx.templateText(templateId), message);
+      const authFailure = this.auth.isFailure(templateId, text, message);
       let ip = ips[i] as string, user = users[i] as string;
       if (authFailure && (ip === '' || user === '')) { const a = attributionOf(message); ip ||= a.ip; user ||= a.user; }
       const d = durations[i] as number;
       const sessionKey = sessions?.keys[i];
-      this.runtime.observe({ tsMs, service: services[i] as string, level: levels[i] as string, templateId, id: idOf(firstLsn + i), authFailure, ip, user, ...(Number.isNaN(d) ? {} : { durationMs: d }), ...(sessionKey ? { sessionKey, sessionEnd: sessions?.ends[i] === true } : {}) });
+      r.tsMs = tsMs; r.service = services[i] as string; r.level = levels[i] as string; r.templateId = templateId; r.id = idOf(firstLsn + i);
+      r.authFailure = authFailure; r.ip = ip; r.user = user;
+      r.durationMs = Number.isNaN(d) ? undefined : d;
+      r.sessionKey = sessionKey === '' ? undefined : sessionKey;
+      r.sessionEnd = sessions?.ends[i] === true;
+      this.runtime.observe(r);
     }
     this.observedLsn = Math.max(this.observedLsn, firstLsn + batch.accepted - 1);
     this.lastRecordAt = performance.now();
