@@ -39,7 +39,13 @@ export const defaultRuntimeOptions: RuntimeOptions = {
   sessionTimeoutMs: 300_000, maxOpenSessions: 50_000, maxSessionEvents: 1000, sessionsHaveEnd: false,
 };
 
-interface OpenSession { startMs: number; lastMs: number; count: number; errors: number; templates: Map<string, number>; sequence: string[]; firstIds: Map<string, string>; services: Map<string, number>; ended: boolean }
+/**
+ * An open session, kept small (most sessions are a few records): the template ids and record ids in arrival order
+ * (up to maxSessionEvents), counts only past that, and services only when more than one logged in it.
+ */
+interface OpenSession { startMs: number; lastMs: number; count: number; errors: number; sequence: string[]; ids: string[]; overflow?: Map<string, number>; service: string; services?: Map<string, number>; ended: boolean }
+
+type SavedSession = { startMs: number; lastMs: number; count: number; errors: number; sequence: string[]; ids: string[]; overflow?: [string, number][]; service: string; services?: [string, number][]; ended: boolean };
 
 interface Auth { failures: number; users: Set<string>; samples: string[] }
 interface Acc { count: number; errors: number; templates: Map<string, number>; templateErrors: Map<string, number>; samples: Map<string, string[]>; auth: Map<string, Auth>; durations: number[]; durationCount: number }
@@ -59,7 +65,7 @@ export interface RuntimeSnapshot {
   services: { name: string; closedUntil: number | null; maxTs: number | null; heardAt: number | null;
     open: { start: number; count: number; errors: number; templates: [string, number][]; templateErrors: [string, number][]; samples: [string, string[]][]; auth?: [string, { failures: number; users: string[]; samples: string[] }][]; durations?: number[]; durationCount?: number }[] }[];
   anomalies: { key: string; anomaly: Anomaly; lastEndMs: number }[];
-  sessions?: [string, { startMs: number; lastMs: number; count: number; errors: number; templates: [string, number][]; sequence: string[]; firstIds: [string, string][]; services: [string, number][]; ended: boolean }][];
+  sessions?: [string, SavedSession][];
   detectors: Record<string, unknown>;
 }
 
@@ -150,17 +156,19 @@ export class DetectionRuntime {
         const oldest = this.sessions.keys().next();
         if (oldest.done !== true) { this.sessions.delete(oldest.value); this.stats.sessionsDropped++; }
       }
-      s = { startMs: r.tsMs, lastMs: r.tsMs, count: 0, errors: 0, templates: new Map(), sequence: [], firstIds: new Map(), services: new Map(), ended: false };
+      s = { startMs: r.tsMs, lastMs: r.tsMs, count: 0, errors: 0, sequence: [], ids: [], service: r.service, ended: false };
     }
     this.sessions.set(key, s);
     s.count++;
     if (r.tsMs < s.startMs) s.startMs = r.tsMs;
     if (r.tsMs > s.lastMs) s.lastMs = r.tsMs;
     if (r.level === 'ERROR' || r.level === 'FATAL') s.errors++;
-    s.templates.set(r.templateId, (s.templates.get(r.templateId) ?? 0) + 1);
-    if (s.sequence.length < this.opts.maxSessionEvents) s.sequence.push(r.templateId);
-    if (r.id !== undefined && !s.firstIds.has(r.templateId)) s.firstIds.set(r.templateId, r.id);
-    s.services.set(r.service, (s.services.get(r.service) ?? 0) + 1);
+    if (s.sequence.length < this.opts.maxSessionEvents) { s.sequence.push(r.templateId); s.ids.push(r.id ?? ''); }
+    else (s.overflow ??= new Map()).set(r.templateId, (s.overflow.get(r.templateId) ?? 0) + 1);
+    if (r.service !== s.service || s.services) {
+      if (!s.services) s.services = new Map([[s.service, s.count - 1]]);
+      s.services.set(r.service, (s.services.get(r.service) ?? 0) + 1);
+    }
     if (r.sessionEnd === true && !s.ended) { s.ended = true; this.endedKeys.push(key); }
   }
 
@@ -184,11 +192,18 @@ export class DetectionRuntime {
       // may simply continue past the file: not judged. Without an end pattern, the end of the file ends sessions.
       if (all && this.opts.sessionsHaveEnd && !s.ended && s.lastMs >= limit) { this.stats.sessionsUnfinished++; continue; }
       this.stats.sessionsEnded++;
-      let service = '', most = -1;
-      for (const [name, n] of s.services) if (n > most) { most = n; service = name; }
+      let service = s.service;
+      if (s.services) { let most = -1; for (const [name, n] of s.services) if (n > most) { most = n; service = name; } }
+      const templates = new Map<string, number>(), firstIds = new Map<string, string>();
+      s.sequence.forEach((t, i) => {
+        templates.set(t, (templates.get(t) ?? 0) + 1);
+        const id = s.ids[i];
+        if (id && !firstIds.has(t)) firstIds.set(t, id);
+      });
+      for (const [t, n] of s.overflow ?? []) templates.set(t, (templates.get(t) ?? 0) + n);
       const stats: SessionStats = {
-        key, service, services: s.services, startMs: s.startMs, lastMs: s.lastMs, count: s.count, errors: s.errors, templates: s.templates,
-        sequence: s.sequence, firstIds: s.firstIds, endedBy: s.ended ? 'end_pattern' : all ? 'finish' : 'timeout',
+        key, service, services: s.services ?? new Map([[s.service, s.count]]), startMs: s.startMs, lastMs: s.lastMs, count: s.count, errors: s.errors, templates,
+        sequence: s.sequence, firstIds, endedBy: s.ended ? 'end_pattern' : all ? 'finish' : 'timeout',
       };
       const findings = this.detectors.flatMap((d) => d.observeSession?.(stats, this.ctx) ?? []);
       // Raised when the session ended: at the watermark that ended it (its last record, for an end pattern).
@@ -322,7 +337,7 @@ export class DetectionRuntime {
         open: [...s.open].map(([start, a]) => ({ start, count: a.count, errors: a.errors, templates: [...a.templates], templateErrors: [...a.templateErrors], samples: [...a.samples], auth: [...a.auth].map(([ip, x]): [string, { failures: number; users: string[]; samples: string[] }] => [ip, { failures: x.failures, users: [...x.users], samples: x.samples }]), durations: a.durations, durationCount: a.durationCount })),
       })),
       anomalies: [...this.openAnomalies].map(([key, o]) => ({ key, anomaly: o.anomaly, lastEndMs: o.lastEndMs })),
-      sessions: [...this.sessions].map(([key, s]) => [key, { ...s, templates: [...s.templates], firstIds: [...s.firstIds], services: [...s.services] }]),
+      sessions: [...this.sessions].map(([key, s]): [string, SavedSession] => [key, { ...s, ...(s.overflow ? { overflow: [...s.overflow] } : {}), ...(s.services ? { services: [...s.services] } : {}) } as SavedSession]),
       detectors: Object.fromEntries(this.detectors.map((d) => [d.type, d.snapshot()])),
     };
   }
@@ -343,7 +358,10 @@ export class DetectionRuntime {
     this.openAnomalies.clear();
     for (const o of snap.anomalies) this.openAnomalies.set(o.key, { anomaly: o.anomaly, lastEndMs: o.lastEndMs });
     this.sessions.clear();
-    for (const [key, s] of snap.sessions ?? []) this.sessions.set(key, { ...s, templates: new Map(s.templates), firstIds: new Map(s.firstIds), services: new Map(s.services) });
+    for (const [key, s] of snap.sessions ?? []) {
+      const { overflow, services, ...rest } = s;
+      this.sessions.set(key, { ...rest, ...(overflow ? { overflow: new Map(overflow) } : {}), ...(services ? { services: new Map(services) } : {}) });
+    }
     this.endedKeys = [...this.sessions].filter(([, s]) => s.ended).map(([key]) => key);
     // A detector turned on since the save starts fresh; one turned off leaves its state unused.
     for (const d of this.detectors) if (snap.detectors[d.type] !== undefined) d.restore(snap.detectors[d.type]);

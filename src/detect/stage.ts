@@ -139,7 +139,7 @@ export class DetectStage {
 
   /** Observes a durable batch's records (synchronous), then closes the windows its event time passed. */
   observeBatch(batch: SerializedBatch, firstLsn: number): void {
-    const { services, timestamps, levels, messages, ips, users, durations, sessions } = batch.mine;
+    const { services, times, levels, messages, ips, users, durations, sessions } = batch.mine;
     const ids = batch.templateIds;
     if (!ids) return;
     // One record object reused for the whole batch (the runtime copies what it keeps): no allocation per record.
@@ -147,7 +147,7 @@ export class DetectStage {
     let templateId = '';
     const text = () => this.ctx.templateText(templateId);
     for (let i = 0; i < batch.accepted; i++) {
-      const tsMs = Date.parse(timestamps[i] as string);
+      const tsMs = times[i] as number;
       if (Number.isNaN(tsMs)) continue;
       templateId = ids[i] as string;
       const message = messages[i] as string;

@@ -16,7 +16,7 @@ export interface SerializedBatch {
   skipped: number;
   reasons: Record<string, number>;
   /** Per record line (the first `accepted` slots), what the template miner reads: service, message, timestamp. */
-  mine: { services: string[]; messages: string[]; timestamps: string[]; levels: string[]; ips: string[]; users: string[]; durations: number[]; sessions?: { keys: string[]; ends: boolean[] } };
+  mine: { services: string[]; messages: string[]; timestamps: string[]; times: number[]; levels: string[]; ips: string[]; users: string[]; durations: number[]; sessions?: { keys: string[]; ends: boolean[] } };
   /** Set by the template miner on the main thread: the template id of each record line. */
   templateIds?: string[];
 }
@@ -92,7 +92,7 @@ export function serializeBatch(r: IntakeResult, source: string, receivedAt: Date
   // opening brace turned into a comma. This is the hot path: one memcpy and one string write per line.
   const recHead = Buffer.from(REC_HEAD + tail, 'utf8');
   const jsons = r.jsons && r.jsons.length === r.records.length ? r.jsons : r.records.map((x) => JSON.stringify(x));
-  const mine = { services: r.records.map((x) => x.service), messages: r.records.map((x) => x.message), timestamps: r.records.map((x) => x.timestamp), levels: r.records.map((x) => x.level), ips: r.records.map((x) => x.ip_address ?? ''), users: r.records.map((x) => x.user_id ?? ''), durations: r.records.map((x) => durationOf(x, durationFields)), ...(sessionKeyOf ? { sessions: sessionsOf(r.records, sessionKeyOf) } : {}) };
+  const mine = { services: r.records.map((x) => x.service), messages: r.records.map((x) => x.message), timestamps: r.records.map((x) => x.timestamp), times: r.records.map((x) => Date.parse(x.timestamp)), levels: r.records.map((x) => x.level), ips: r.records.map((x) => x.ip_address ?? ''), users: r.records.map((x) => x.user_id ?? ''), durations: r.records.map((x) => durationOf(x, durationFields)), ...(sessionKeyOf ? { sessions: sessionsOf(r.records, sessionKeyOf) } : {}) };
   for (const json of jsons) {
     slots.push(out.pos + SLOT_AT);
     out.copy(recHead);
