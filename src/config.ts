@@ -29,6 +29,14 @@ export interface Config {
     latencyFields: string[];
     tuning: { volume: Partial<VolumeOptions>; error_rate: Partial<ErrorRateOptions>; new_template: Partial<NewTemplateOptions>; silence: Partial<SilenceOptions>; rare_burst: Partial<RareBurstOptions>; brute_force: Partial<BruteForceOptions>; latency: Partial<LatencyOptions> };
   };
+  alerting: {
+    enabled: boolean; externalURL: string | null; samples: number; snapshotIntervalMs: number;
+    rules: { name: string; types?: string[]; services?: string[]; minSeverity?: 'low' | 'medium' | 'high' | 'critical'; minScore?: number; minConfidence?: number; labels?: Record<string, string> }[];
+    receivers: Record<string, unknown>[];
+    route: Record<string, unknown> | null;
+    inhibitRules: Record<string, unknown>[];
+    outbox: { initialBackoffMs: number; maxBackoffMs: number; maxAttempts: number; maxAgeMs: number; attemptTimeoutMs: number; historySize: number; maxPending: number };
+  };
   patterns: {
     similarity: number; maxTemplatesPerService: number; maxServices: number; maxTemplates: number; maxTokens: number; examples: number;
     maxExampleChars: number; cacheEntries: number; snapshotIntervalMs: number;
@@ -115,6 +123,31 @@ export const configSchema = {
     tuning: obj({
       volume: tuning({ ...defaultVolumeOptions }), error_rate: tuning({ ...defaultErrorRateOptions }), new_template: tuning({ ...defaultNewTemplateOptions }),
       silence: tuning({ ...defaultSilenceOptions }), rare_burst: tuning({ ...defaultRareBurstOptions }), brute_force: tuning({ ...defaultBruteForceOptions }), latency: tuning({ ...defaultLatencyOptions }),
+    }),
+  }),
+  alerting: obj({
+    enabled: { type: 'boolean', default: true },
+    externalURL: { type: ['string', 'null'], pattern: '^https?://', default: null },
+    samples: { type: 'integer', minimum: 0, maximum: 20, default: 5 },
+    snapshotIntervalMs: int(1000, 10_000),
+    rules: {
+      type: 'array', default: [], maxItems: 1000,
+      items: { type: 'object', additionalProperties: false, required: ['name'], properties: {
+        name: { type: 'string', minLength: 1, maxLength: 128 },
+        types: { type: 'array', minItems: 1, items: { type: 'string' } },
+        services: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+        minSeverity: { enum: ['low', 'medium', 'high', 'critical'] },
+        minScore: { type: 'number', minimum: 0 },
+        minConfidence: { type: 'number', minimum: 0, maximum: 1 },
+        labels: { type: 'object', additionalProperties: { type: 'string' } },
+      } },
+    },
+    receivers: { type: 'array', default: [], maxItems: 100, items: { type: 'object' } },
+    route: { type: ['object', 'null'], default: null },
+    inhibitRules: { type: 'array', default: [], maxItems: 100, items: { type: 'object' } },
+    outbox: obj({
+      initialBackoffMs: int(10, 1000), maxBackoffMs: int(100, 300_000), maxAttempts: int(1, 50), maxAgeMs: int(1000, 86_400_000),
+      attemptTimeoutMs: int(100, 15_000), historySize: int(10, 1000), maxPending: int(1, 10_000),
     }),
   }),
   patterns: obj({
