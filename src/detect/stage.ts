@@ -25,7 +25,8 @@ interface StateFile { version: 1; lsn: number; runtime: RuntimeSnapshot }
 const CATCH_UP_ROWS = 20_000;
 
 /** Where the stage reports what operators watch (the metrics). */
-export interface DetectSink { opened(a: Anomaly): void; late(n: number): void }
+/** `changed`: every anomaly opened, extended or resolved, as it changes (the alerting stage listens). */
+export interface DetectSink { opened(a: Anomaly): void; late(n: number): void; changed?(list: readonly Anomaly[]): void }
 
 /**
  * The stage must hand the runtime every durable record once, in LSN order, and must never block or fail ingest:
@@ -191,6 +192,9 @@ export class DetectStage {
     if (late !== this.lateSeen) { this.sink.late(late - this.lateSeen); this.lateSeen = late; }
     const span = this.runtime.opts.windowMs;
     for (const a of changed) if (a.status === 'open' && Date.parse(a.window_end) - Date.parse(a.window_start) === span) this.sink.opened(a);
+    if (changed.length > 0 && this.sink.changed) {
+      try { this.sink.changed(changed); } catch (err) { this.log.error({ err }, 'alerting failed on changed anomalies; they are stored'); }
+    }
     this.pending.push(...changed);
     this.kick();
   }

@@ -1,0 +1,148 @@
+// The alerting stage: anomalies -> rules -> alerts -> dispatcher (routes, groups, silences, inhibition) -> outbox ->
+// receivers. Driven by anomaly changes and by the dispatcher's own due times; its state survives restarts.
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { StorageError, errorMessage } from '../errors.js';
+import { writeFileDurably } from '../store/fsync.js';
+import type { Anomaly } from '../model/anomaly.js';
+import type { Alert, Notification, Receiver } from './model.js';
+import { Outbox, type OutboxOptions, type OutboxSink } from './outbox.js';
+import { alertOf, checkRules, matches, type AnomalyRule } from './rules.js';
+
+/** What the stage needs of the dispatcher (src/alert/dispatcher.ts). */
+export interface DispatcherPort {
+  add(alert: Alert, nowMs: number): void;
+  tick(nowMs: number): Notification[];
+  nextDueMs(): number | undefined;
+  snapshot(): unknown;
+  restore(state: unknown): void;
+}
+
+/** What the stage needs of the silences (src/alert/silences.ts), for saving them with the dispatcher. */
+export interface SilencesPort { snapshot(): unknown; restore(state: unknown): void }
+
+export interface AlertStageOptions {
+  rules: AnomalyRule[];
+  externalURL: string;
+  samples: number;
+  snapshotIntervalMs: number;
+}
+
+interface StateFile { version: 1; dispatcher: unknown; silences: unknown }
+
+/**
+ * The stage must never block ingest or detection: anomaly changes are queued and handled behind them, in order. The
+ * sample lines of an anomaly are looked up by its sample record ids (`samplesOf`).
+ */
+export class AlertStage {
+  private queue: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private saveTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+  /** Alerts raised so far by fingerprint (the latest state), for the API. */
+  readonly recent = new Map<string, Alert>();
+
+  private constructor(
+    readonly outbox: Outbox, readonly dispatcher: DispatcherPort, readonly silences: SilencesPort, private readonly o: AlertStageOptions,
+    private readonly dir: string, private readonly log: Logger, private readonly now: () => number,
+    private readonly samplesOf: (ids: readonly string[]) => Promise<string[]>,
+  ) {}
+
+  static async open(dir: string, o: AlertStageOptions, receivers: readonly Receiver[], dispatcher: DispatcherPort, silences: SilencesPort, outboxOptions: Partial<OutboxOptions>, sink: OutboxSink, log: Logger, now: () => number, samplesOf: (ids: readonly string[]) => Promise<string[]>): Promise<AlertStage> {
+    checkRules(o.rules);
+    await mkdir(dir, { recursive: true });
+    const outbox = await Outbox.open(dir, outboxOptions, sink, now);
+    for (const r of receivers) outbox.register(r);
+    const stage = new AlertStage(outbox, dispatcher, silences, o, dir, log, now, samplesOf);
+    await stage.load();
+    outbox.kick();
+    stage.schedule();
+    stage.saveTimer = setInterval(() => { void stage.save().catch((err) => log.error({ err }, 'cannot save the alerting state; retried at the next interval')); }, o.snapshotIntervalMs);
+    stage.saveTimer.unref();
+    return stage;
+  }
+
+  private get file(): string { return join(this.dir, 'state.json'); }
+
+  private async load(): Promise<void> {
+    let text: string | undefined;
+    try { text = await readFile(this.file, 'utf8'); } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new StorageError(`cannot read the alerting state ${this.file}: ${errorMessage(err)}`, { cause: err });
+    }
+    if (text === undefined) return;
+    try {
+      const st = JSON.parse(text) as StateFile;
+      if (st.version !== 1) throw new Error(`unknown version ${String(st.version)}`);
+      this.dispatcher.restore(st.dispatcher);
+      this.silences.restore(st.silences);
+    } catch (err) {
+      throw new StorageError(`cannot read the alerting state ${this.file}: ${errorMessage(err)}; move it away to start alerting afresh (open alert groups and silences are then forgotten)`, { cause: err });
+    }
+  }
+
+  /** Saves the dispatcher's groups and the silences atomically. */
+  async save(): Promise<void> {
+    const st: StateFile = { version: 1, dispatcher: this.dispatcher.snapshot(), silences: this.silences.snapshot() };
+    await writeFileDurably(this.file, JSON.stringify(st));
+  }
+
+  /** Anomalies that changed (opened, extended, resolved): those a rule matches become alerts. Returns at once. */
+  onAnomalies(list: readonly Anomaly[]): void {
+    if (this.closed || this.o.rules.length === 0) return;
+    const todo: { rule: AnomalyRule; a: Anomaly }[] = [];
+    for (const a of list) for (const rule of this.o.rules) if (matches(rule, a)) todo.push({ rule, a });
+    if (todo.length === 0) return;
+    this.queue = this.queue.then(async () => {
+      for (const { rule, a } of todo) {
+        let samples: string[] = [];
+        const ids = (a.evidence.sample_record_ids ?? []).slice(0, this.o.samples);
+        if (ids.length > 0 && this.o.samples > 0) samples = await this.samplesOf(ids).catch((err: unknown) => { this.log.warn({ err }, 'cannot read an anomaly\'s sample lines; the alert goes without them'); return []; });
+        const alert = alertOf(rule, a, this.o.externalURL, samples);
+        this.recent.set(alert.fingerprint, alert);
+        if (this.recent.size > 10_000) { const first = this.recent.keys().next(); if (first.done !== true) this.recent.delete(first.value); }
+        this.dispatcher.add(alert, this.now());
+      }
+      await this.tick();
+    }).catch((err: unknown) => this.log.error({ err }, 'alerting failed on changed anomalies'));
+  }
+
+  /** Adds an alert from elsewhere (the API, a query rule) and dispatches what is due. */
+  async raise(alert: Alert): Promise<void> {
+    this.recent.set(alert.fingerprint, alert);
+    this.dispatcher.add(alert, this.now());
+    await this.tick();
+  }
+
+  /** Sends what the dispatcher says is due now (queued durably first), then schedules the next due time. */
+  private async tick(): Promise<void> {
+    const due = this.dispatcher.tick(this.now());
+    if (due.length > 0) {
+      // The groups' state is saved with the notifications queued: a restart neither loses nor repeats them.
+      await this.outbox.enqueue(due);
+      await this.save().catch((err) => this.log.error({ err }, 'cannot save the alerting state'));
+    }
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.closed) return;
+    if (this.timer) clearTimeout(this.timer);
+    const next = this.dispatcher.nextDueMs();
+    if (next === undefined) return;
+    this.timer = setTimeout(() => { this.queue = this.queue.then(() => this.tick()).catch((err: unknown) => this.log.error({ err }, 'alert dispatch failed')); }, Math.max(0, next - this.now()));
+    this.timer.unref();
+  }
+
+  /** Waits until what was handed to the stage is queued in the outbox. */
+  async flush(): Promise<void> { await this.queue; await this.outbox.flush(); }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.saveTimer) clearInterval(this.saveTimer);
+    await this.queue.catch(() => undefined);
+    await this.save().catch((err) => this.log.error({ err }, 'cannot save the alerting state at close'));
+    await this.outbox.close();
+  }
+}
