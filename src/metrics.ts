@@ -20,6 +20,9 @@ export interface Metrics {
   readonly templateEvictions: Counter;
   readonly anomalies: Counter<'type' | 'severity'>;
   readonly lateRecords: Counter;
+  readonly alertAttempts: Counter<'receiver' | 'result'>;
+  readonly alertDeliveries: Counter<'receiver' | 'state'>;
+  readonly alertAttemptSeconds: Histogram<'receiver'>;
 }
 
 export function createMetrics(): Metrics {
@@ -47,6 +50,9 @@ export function createMetrics(): Metrics {
     templates: new Gauge({ name: 'logsift_templates', help: 'Message templates the miner holds, over all services.', ...r }),
     anomalies: new Counter({ name: 'logsift_anomalies_total', help: 'Anomalies opened by the detectors, by type and severity.', labelNames: ['type', 'severity'], ...r }),
     lateRecords: new Counter({ name: 'logsift_detect_late_records_total', help: 'Records that arrived after their detection window closed (detect.allowedLatenessMs): stored, but not seen by detectors.', ...r }),
+    alertAttempts: new Counter({ name: 'logsift_alert_delivery_attempts_total', help: 'Attempts to deliver a notification, by receiver and result (ok or error).', labelNames: ['receiver', 'result'], ...r }),
+    alertDeliveries: new Counter({ name: 'logsift_alert_deliveries_total', help: 'Notifications that ended, by receiver and state (delivered, or failed: given up).', labelNames: ['receiver', 'state'], ...r }),
+    alertAttemptSeconds: new Histogram({ name: 'logsift_alert_delivery_attempt_seconds', help: 'Time of one delivery attempt, by receiver.', labelNames: ['receiver'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], ...r }),
     templateEvictions: new Counter({ name: 'logsift_template_evictions_total', help: 'Templates evicted because a service reached patterns.maxTemplatesPerService or the miner reached patterns.maxServices.', ...r }),
   };
 }

@@ -18,6 +18,14 @@ import { PatternStage } from './patterns/stage.js';
 import { patternsOptions } from './patterns/options.js';
 import { DetectStage } from './detect/stage.js';
 import { templateText } from './patterns/miner.js';
+import type { Anomaly } from './model/anomaly.js';
+import { AlertStage } from './alert/stage.js';
+import { createReceiver, validateReceiverConfigs } from './alert/receivers/registry.js';
+import { buildRoute, defaultRouteConfig } from './alert/route.js';
+import { buildInhibitRules } from './alert/inhibit.js';
+import { SilenceStore } from './alert/silences.js';
+import { Dispatcher } from './alert/dispatcher.js';
+import type { AnomalyRule } from './alert/rules.js';
 
 export interface IngestSummary extends WriteResult { skipped: number; reasons: Record<string, number> }
 
@@ -39,6 +47,7 @@ export class Engine {
     readonly pool: IntakePool,
     readonly patterns: PatternStage,
     readonly detect: DetectStage | undefined,
+    readonly alerts: AlertStage | undefined,
     /** Injected clock: tests pass a fixed one. */
     readonly now: () => Date,
   ) {}
@@ -64,10 +73,21 @@ export class Engine {
     // Template ids are stamped in the same synchronous step as LSNs, so mining follows WAL order exactly.
     writePath.beforeStamp = (batch) => patterns.stamp(batch);
     // Detectors see each durable batch, in LSN order, with its template ids.
+    const clock = opts.now ?? (() => new Date());
+    let parts: () => PartFile[] = () => [];
+    // An anomaly's sample records are durable in the WAL but may not be loaded into the store yet: load, then read.
+    const samplesOf = async (ids: readonly string[]): Promise<string[]> => {
+      const read = () => store.query(`SELECT message FROM ${relationSql(parts())} WHERE id IN (${ids.map((_, i) => `$${i + 1}`).join(', ')}) ORDER BY timestamp`, [...ids]);
+      let rows = await read();
+      if (rows.length < ids.length) { await writePath.flush(); rows = await read(); }
+      return rows.map((r) => String(r.message));
+    };
+    const alerts = await openAlerting(config, join(dataDir, 'alerts'), log, metrics, () => clock().getTime(), samplesOf);
     const detect = config.detect.enabled ? await DetectStage.open(store, config.detect, {
       templateText: (id) => { const t = patterns.miner.get(id); return t ? templateText(t) : undefined; },
     }, schemaValidators().anomaly, log, {
       opened: (a) => metrics.anomalies.inc({ type: a.anomaly_type, severity: a.severity }), late: (n) => metrics.lateRecords.inc(n),
+      ...(alerts ? { changed: (list: readonly Anomaly[]) => alerts.onAnomalies(list) } : {}),
     }) : undefined;
     if (detect) {
       // The batch is durable and will be acknowledged whatever happens here: a detector failure must not turn it into
@@ -76,7 +96,8 @@ export class Engine {
         try { detect.observeBatch(batch, firstLsn); } catch (err) { log.error({ err, firstLsn }, 'detection failed on a stored batch; its records are kept'); }
       };
     }
-    const engine = new Engine(config, log, metrics, store, writePath, intake, pool, patterns, detect, opts.now ?? (() => new Date()));
+    const engine = new Engine(config, log, metrics, store, writePath, intake, pool, patterns, detect, alerts, clock);
+    parts = () => engine.parts;
     if (existing.length > 0) log.info({ segments: existing.length, appliedLsn: store.appliedLsn }, 'replaying write-ahead log');
     if (corrupt.length > 0) {
       log.warn({ lines: corrupt.length }, 'write-ahead log held unreadable lines; they are moved to the dead-letter store');
@@ -186,6 +207,7 @@ export class Engine {
   async flush(): Promise<void> {
     await this.writePath.flush();
     await this.detect?.flush();
+    await this.alerts?.flush();
   }
 
   private maintaining: Promise<unknown> = Promise.resolve();
@@ -227,7 +249,34 @@ export class Engine {
     await this.pool.close();
     await this.writePath.close();
     await this.detect?.close();
+    await this.alerts?.close();
     await this.patterns.close(this.writePath.lastLsn).catch((err) => this.log.error({ err }, 'cannot save the template miner state at close; it catches up from the store at the next start'));
     await this.store.close();
   }
+}
+
+/**
+ * Builds alerting from the `alerting` section (receivers, route, inhibition, silences, rules, outbox), or undefined
+ * when it is off or has no receiver. Every part is validated here: a bad key stops the start naming it.
+ */
+async function openAlerting(config: Config, dir: string, log: Logger, metrics: Metrics, now: () => number, samplesOf: (ids: readonly string[]) => Promise<string[]>): Promise<AlertStage | undefined> {
+  const c = config.alerting;
+  if (!c.enabled) return undefined;
+  const receiverConfigs = validateReceiverConfigs(c.receivers);
+  if (receiverConfigs.length === 0) {
+    if (c.rules.length > 0) log.warn('alerting.rules are set but alerting.receivers is empty: no alert is sent');
+    return undefined;
+  }
+  const names = receiverConfigs.map((r) => r.name);
+  const route = buildRoute(c.route ?? defaultRouteConfig(names[0] as string), names);
+  const inhibit = buildInhibitRules(c.inhibitRules);
+  const silences = new SilenceStore();
+  const externalURL = c.externalURL ?? `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${config.server.port}`;
+  const dispatcher = new Dispatcher(route, inhibit, silences, { externalURL });
+  const sink = {
+    attempt: (receiver: string, ok: boolean, ms: number) => { metrics.alertAttempts.inc({ receiver, result: ok ? 'ok' : 'error' }); metrics.alertAttemptSeconds.observe({ receiver }, ms / 1000); },
+    ended: (receiver: string, state: 'delivered' | 'failed') => metrics.alertDeliveries.inc({ receiver, state }),
+  };
+  return AlertStage.open(dir, { rules: c.rules as AnomalyRule[], externalURL, samples: c.samples, snapshotIntervalMs: c.snapshotIntervalMs },
+    receiverConfigs.map((r) => createReceiver(r)), dispatcher, silences, c.outbox, sink, log, now, samplesOf);
 }

@@ -9,6 +9,8 @@ import type { Anomaly } from '../model/anomaly.js';
 import type { Alert, Notification, Receiver } from './model.js';
 import { Outbox, type OutboxOptions, type OutboxSink } from './outbox.js';
 import { alertOf, checkRules, matches, type AnomalyRule } from './rules.js';
+import type { Dispatcher } from './dispatcher.js';
+import type { Silence, SilenceStore } from './silences.js';
 
 /** What the stage needs of the dispatcher (src/alert/dispatcher.ts). */
 export interface DispatcherPort {
@@ -16,7 +18,7 @@ export interface DispatcherPort {
   tick(nowMs: number): Notification[];
   nextDueMs(): number | undefined;
   snapshot(): unknown;
-  restore(state: unknown): void;
+  restore(state: unknown, nowMs: number): void;
 }
 
 /** What the stage needs of the silences (src/alert/silences.ts), for saving them with the dispatcher. */
@@ -44,12 +46,12 @@ export class AlertStage {
   readonly recent = new Map<string, Alert>();
 
   private constructor(
-    readonly outbox: Outbox, readonly dispatcher: DispatcherPort, readonly silences: SilencesPort, private readonly o: AlertStageOptions,
+    readonly outbox: Outbox, readonly dispatcher: Dispatcher, readonly silences: SilenceStore, readonly o: AlertStageOptions,
     private readonly dir: string, private readonly log: Logger, private readonly now: () => number,
     private readonly samplesOf: (ids: readonly string[]) => Promise<string[]>,
   ) {}
 
-  static async open(dir: string, o: AlertStageOptions, receivers: readonly Receiver[], dispatcher: DispatcherPort, silences: SilencesPort, outboxOptions: Partial<OutboxOptions>, sink: OutboxSink, log: Logger, now: () => number, samplesOf: (ids: readonly string[]) => Promise<string[]>): Promise<AlertStage> {
+  static async open(dir: string, o: AlertStageOptions, receivers: readonly Receiver[], dispatcher: Dispatcher, silences: SilenceStore, outboxOptions: Partial<OutboxOptions>, sink: OutboxSink, log: Logger, now: () => number, samplesOf: (ids: readonly string[]) => Promise<string[]>): Promise<AlertStage> {
     checkRules(o.rules);
     await mkdir(dir, { recursive: true });
     const outbox = await Outbox.open(dir, outboxOptions, sink, now);
@@ -74,8 +76,8 @@ export class AlertStage {
     try {
       const st = JSON.parse(text) as StateFile;
       if (st.version !== 1) throw new Error(`unknown version ${String(st.version)}`);
-      this.dispatcher.restore(st.dispatcher);
       this.silences.restore(st.silences);
+      this.dispatcher.restore(st.dispatcher, this.now());
     } catch (err) {
       throw new StorageError(`cannot read the alerting state ${this.file}: ${errorMessage(err)}; move it away to start alerting afresh (open alert groups and silences are then forgotten)`, { cause: err });
     }
@@ -99,6 +101,12 @@ export class AlertStage {
         const ids = (a.evidence.sample_record_ids ?? []).slice(0, this.o.samples);
         if (ids.length > 0 && this.o.samples > 0) samples = await this.samplesOf(ids).catch((err: unknown) => { this.log.warn({ err }, 'cannot read an anomaly\'s sample lines; the alert goes without them'); return []; });
         const alert = alertOf(rule, a, this.o.externalURL, samples);
+        // An anomaly that opened and resolved before alerting saw it (a backlog, a catch-up) still fires first.
+        if (alert.status === 'resolved' && !this.recent.has(alert.fingerprint)) {
+          const { endsAt: _ended, ...firing } = alert;
+          this.dispatcher.add({ ...firing, status: 'firing' }, this.now());
+          await this.tick();
+        }
         this.recent.set(alert.fingerprint, alert);
         if (this.recent.size > 10_000) { const first = this.recent.keys().next(); if (first.done !== true) this.recent.delete(first.value); }
         this.dispatcher.add(alert, this.now());
@@ -132,6 +140,25 @@ export class AlertStage {
     if (next === undefined) return;
     this.timer = setTimeout(() => { this.queue = this.queue.then(() => this.tick()).catch((err: unknown) => this.log.error({ err }, 'alert dispatch failed')); }, Math.max(0, next - this.now()));
     this.timer.unref();
+  }
+
+  /** Creates a silence (validated; throws ValidationError listing the problems), saves it and dispatches again. */
+  async createSilence(input: unknown): Promise<Silence> {
+    const s = this.silences.create(input, this.now());
+    await this.afterSilenceChange();
+    return s;
+  }
+
+  /** Expires a silence now; undefined when there is none with that id. */
+  async expireSilence(id: string): Promise<Silence | undefined> {
+    const s = this.silences.expire(id, this.now());
+    if (s) await this.afterSilenceChange();
+    return s;
+  }
+
+  private async afterSilenceChange(): Promise<void> {
+    this.queue = this.queue.then(async () => { await this.save(); await this.tick(); }).catch((err: unknown) => this.log.error({ err }, 'alerting failed after a silence changed'));
+    await this.queue;
   }
 
   /** Waits until what was handed to the stage is queued in the outbox. */

@@ -8,6 +8,7 @@ import { registerDlqRoutes } from './routes-dlq.js';
 import { registerOpsRoutes } from './routes-ops.js';
 import { registerPatternRoutes } from './routes-patterns.js';
 import { registerAnomalyRoutes } from './routes-anomalies.js';
+import { registerAlertRoutes } from './routes-alerts.js';
 import { ensureTemplatesTable } from '../store/templates.js';
 
 const LEVEL_ORDER = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
@@ -38,5 +39,6 @@ export async function buildServer(engine: Engine): Promise<FastifyInstance> {
   await ensureTemplatesTable(engine.store);
   registerPatternRoutes(app, engine);
   registerAnomalyRoutes(app, engine);
+  registerAlertRoutes(app, engine);
   return app;
 }

@@ -9,6 +9,7 @@ import { registerExport } from './export.js';
 import { registerStatus } from './status.js';
 import { registerMine } from './mine.js';
 import { registerDetect } from './detect.js';
+import { registerAlerts } from './alerts.js';
 
 const program = new Command();
 program.name('logsift').description('log analytics and monitoring engine: collect, normalize, store, find problems, alert').version('0.1.0');
@@ -20,6 +21,7 @@ registerExport(program);
 registerStatus(program);
 registerMine(program);
 registerDetect(program);
+registerAlerts(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`logsift: ${err instanceof LogsiftError || err instanceof Error ? err.message : String(err)}\n`);
