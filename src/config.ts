@@ -32,6 +32,7 @@ export interface Config {
   alerting: {
     enabled: boolean; externalURL: string | null; samples: number; snapshotIntervalMs: number;
     rules: { name: string; types?: string[]; services?: string[]; minSeverity?: 'low' | 'medium' | 'high' | 'critical'; minScore?: number; minConfidence?: number; labels?: Record<string, string> }[];
+    queryRules: { name: string; query: string; condition: string; every?: string | number; for?: string | number; range?: string | number; severity?: string; labels?: Record<string, string> }[];
     receivers: Record<string, unknown>[];
     route: Record<string, unknown> | null;
     inhibitRules: Record<string, unknown>[];
@@ -139,6 +140,17 @@ export const configSchema = {
         minSeverity: { enum: ['low', 'medium', 'high', 'critical'] },
         minScore: { type: 'number', minimum: 0 },
         minConfidence: { type: 'number', minimum: 0, maximum: 1 },
+        labels: { type: 'object', additionalProperties: { type: 'string' } },
+      } },
+    },
+    queryRules: {
+      type: 'array', default: [], maxItems: 1000,
+      items: { type: 'object', additionalProperties: false, required: ['name', 'query', 'condition'], properties: {
+        name: { type: 'string', minLength: 1, maxLength: 128 },
+        query: { type: 'string', minLength: 1, maxLength: 16_384 },
+        condition: { type: 'string', minLength: 1, maxLength: 64 },
+        every: { type: ['string', 'integer'] }, for: { type: ['string', 'integer'] }, range: { type: ['string', 'integer'] },
+        severity: { enum: ['low', 'medium', 'high', 'critical'] },
         labels: { type: 'object', additionalProperties: { type: 'string' } },
       } },
     },

@@ -117,9 +117,13 @@ export class AlertStage {
 
   /** Adds an alert from elsewhere (the API, a query rule) and dispatches what is due. */
   async raise(alert: Alert): Promise<void> {
-    this.recent.set(alert.fingerprint, alert);
-    this.dispatcher.add(alert, this.now());
-    await this.tick();
+    const run = this.queue.then(async () => {
+      this.recent.set(alert.fingerprint, alert);
+      this.dispatcher.add(alert, this.now());
+      await this.tick();
+    });
+    this.queue = run.catch((err: unknown) => this.log.error({ err }, 'alerting failed on a raised alert'));
+    await run;
   }
 
   /** Sends what the dispatcher says is due now (queued durably first), then schedules the next due time. */
@@ -161,10 +165,19 @@ export class AlertStage {
     await this.queue;
   }
 
+  private queryRules: { stop(): Promise<void> } | undefined;
+
+  /** Starts query rules (they raise alerts through this stage); stopped at close. */
+  startQueryRules(runner: { start(): void; stop(): Promise<void> }): void {
+    this.queryRules = runner;
+    runner.start();
+  }
+
   /** Waits until what was handed to the stage is queued in the outbox. */
   async flush(): Promise<void> { await this.queue; await this.outbox.flush(); }
 
   async close(): Promise<void> {
+    await this.queryRules?.stop();
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.saveTimer) clearInterval(this.saveTimer);

@@ -128,3 +128,28 @@ test('a restart in the middle of delivery loses nothing: the pending notificatio
     await up?.close();
   }
 });
+
+test('a query rule evaluated on a schedule fires to the webhook with its group labels; a bad rule stops the start naming it', { timeout: 120_000 }, async () => {
+  const hook = await startLoopbackServer(() => ({ status: 200 }));
+  const dir = tempDir('alerting-query');
+  const cfg = (queryRules: unknown[]) => ({
+    alerting: {
+      queryRules,
+      receivers: [{ name: 'hook', type: 'webhook', url: `${hook.url}/hook` }],
+      route: { receiver: 'hook', group_by: ['alertname'], group_wait: '0s', group_interval: '1s' },
+    },
+  });
+  const server = await startServer(join(dir, 'data'), cfg([{ name: 'checkout-errors-4h', query: 'service:checkout level:error | stats count() as errors by (service)', condition: '> 100', every: '1s', range: '4h', severity: 'high' }]));
+  try {
+    assert.equal((await post(`${server.url}/api/v1/logs`, traffic(), { 'content-type': 'application/x-ndjson' })).status, 200);
+    await flush(server.url);
+    await until('the query rule\'s notification', () => hook.requests.some((r) => r.body.includes('checkout-errors-4h')));
+    const body = JSON.parse(hook.requests.find((r) => r.body.includes('checkout-errors-4h'))?.body ?? '{}') as { alerts: { labels: Record<string, string>; annotations: Record<string, string> }[] };
+    assert.deepEqual(body.alerts[0]?.labels, { service: 'checkout', alertname: 'checkout-errors-4h', severity: 'high' });
+    assert.match(body.alerts[0]?.annotations.description ?? '', /gives 200 for service=checkout, > 100/);
+  } finally {
+    await server.stop();
+    await hook.close();
+  }
+  await assert.rejects(startServer(join(dir, 'data2'), cfg([{ name: 'bad', query: 'level:error', condition: '> 1' }])), /alerting\.queryRules\[0\] \(bad\)\.query.*needs a number to compare/);
+});
