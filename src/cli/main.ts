@@ -10,6 +10,7 @@ import { registerStatus } from './status.js';
 import { registerMine } from './mine.js';
 import { registerDetect } from './detect.js';
 import { registerAlerts } from './alerts.js';
+import { registerRules } from './rules.js';
 
 const program = new Command();
 program.name('logsift').description('log analytics and monitoring engine: collect, normalize, store, find problems, alert').version('0.1.0');
@@ -22,6 +23,7 @@ registerStatus(program);
 registerMine(program);
 registerDetect(program);
 registerAlerts(program);
+registerRules(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`logsift: ${err instanceof LogsiftError || err instanceof Error ? err.message : String(err)}\n`);

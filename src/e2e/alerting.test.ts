@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { binPath, flush, getJson, post, startServer, tempDir } from './harness.js';
 import { startLoopbackServer } from '../alert/receivers/test-support.js';
@@ -152,4 +153,34 @@ test('a query rule evaluated on a schedule fires to the webhook with its group l
     await hook.close();
   }
   await assert.rejects(startServer(join(dir, 'data2'), cfg([{ name: 'bad', query: 'level:error', condition: '> 1' }])), /alerting\.queryRules\[0\] \(bad\)\.query.*needs a number to compare/);
+});
+
+test('logsift rules test backtests anomaly and query rules against stored logs and prints what would have fired and when', { timeout: 120_000 }, async () => {
+  const dir = tempDir('rules-test');
+  const server = await startServer(join(dir, 'data'));
+  try {
+    assert.equal((await post(`${server.url}/api/v1/logs`, traffic(), { 'content-type': 'application/x-ndjson' })).status, 200);
+    await flush(server.url);
+    const file = join(dir, 'rules.yaml');
+    writeFileSync(file, [
+      'alerting:',
+      '  rules:',
+      '    - { name: checkout-errors, types: [error_rate_spike] }',
+      '  queryRules:',
+      "    - { name: many-errors, query: 'level:error | stats count() as n by (service)', condition: '> 100', every: 10m, range: 10m }",
+    ].join('\n'));
+    const r = spawnSync(process.execPath, [binPath, 'rules', 'test', file, '--from', '4h', '--url', server.url, '--json'], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const events = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { rule: string; what: string; at: string; labels: string });
+    const fired = events.filter((e) => e.what === 'fires');
+    assert.ok(fired.some((e) => e.rule === 'checkout-errors' && e.labels.includes('service=checkout')), r.stdout);
+    assert.ok(fired.some((e) => e.rule === 'many-errors' && e.labels.includes('service=checkout')), r.stdout);
+    assert.match(r.stderr, /rules test: 1 anomaly rules, 1 query rules over .*: \d+ would have fired/);
+    writeFileSync(file, "alerting:\n  queryRules:\n    - { name: bad, query: 'level:error', condition: '> 1' }\n");
+    const bad = spawnSync(process.execPath, [binPath, 'rules', 'test', file, '--url', server.url], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /alerting\.queryRules\[0\] \(bad\)\.query/);
+  } finally {
+    await server.stop();
+  }
 });
