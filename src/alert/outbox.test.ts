@@ -29,7 +29,7 @@ function scripted(name: string, answers: (DeliveryResult | 'hang')[]): Receiver 
   };
 }
 
-const until = async (cond: () => boolean, ms = 5000) => {
+const until = async (cond: () => boolean, ms = 20_000) => {
   const end = Date.now() + ms;
   while (!cond()) { if (Date.now() > end) throw new Error('timed out waiting'); await new Promise((r) => setTimeout(r, 5)); }
 };
@@ -56,10 +56,11 @@ test('retries with backoff until the receiver recovers; a receiver that is down 
   }
 });
 
-test('a restart resumes pending deliveries from the log; a torn last line is ignored; given-up deliveries stay failed', async () => {
+test('a restart resumes pending deliveries from the log at once; a torn last line is ignored; given-up deliveries stay failed', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'logsift-outbox-'));
   try {
-    const first = await Outbox.open(dir, { ...fast, maxAttempts: 2 }, sink);
+    // A long backoff: exactly one attempt of the pending delivery happens before the crash, however slow the machine.
+    const first = await Outbox.open(dir, { ...fast, initialBackoffMs: 60_000, maxBackoffMs: 60_000 }, sink);
     const down = scripted('down', [{ ok: false, error: 'refused', retryable: true }]);
     const bad = scripted('bad', [{ ok: false, error: '400 bad payload', retryable: false }]);
     first.register(down); first.register(bad);

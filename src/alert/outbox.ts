@@ -99,6 +99,9 @@ export class Outbox {
       }
     }
     for (const d of this.deliveries.values()) { const n = Number(d.id.split('-')[1]); if (n >= this.seq) this.seq = n + 1; }
+    // After a restart, pending deliveries are tried at once (the receiver may be back; the backoff was the last run's).
+    const now = this.now();
+    for (const d of this.deliveries.values()) if (d.state === 'pending' && d.nextAt > now) d.nextAt = now;
     this.prune();
     await this.compact();
   }
