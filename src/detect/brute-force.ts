@@ -13,8 +13,10 @@ export const defaultBruteForceOptions: BruteForceOptions = { minFailures: 20, mi
 /** Stateless across windows (each window is judged on its own), so its state is empty. */
 export function createBruteForceDetector(opts: Partial<BruteForceOptions> = {}): Detector {
   const o = { ...defaultBruteForceOptions, ...opts };
-  return {
+  const detector: Detector = {
     type: 'brute_force',
+    // Stateless: an open window past the threshold is judged as a closed one would be.
+    peek: (w, ctx) => detector.observe(w, ctx),
     observe(w: WindowStats, _ctx: DetectContext): Finding[] {
       const out: Finding[] = [];
       for (const [ip, a] of w.auth) {
@@ -34,4 +36,5 @@ export function createBruteForceDetector(opts: Partial<BruteForceOptions> = {}):
     snapshot: () => null,
     restore: () => undefined,
   };
+  return detector;
 }

@@ -97,6 +97,12 @@ export interface Detector {
   observe(w: WindowStats, ctx: DetectContext): Finding[];
   /** Called when a service that logged before logged nothing in a closed window (silence and drop detectors care). */
   observeEmpty?(service: string, startMs: number, endMs: number, ctx: DetectContext): Finding[];
+  /**
+   * Judges a window still open (optional): a finding is raised at once instead of when the window closes (a brute
+   * force past its threshold, a template never seen before). It must not change the detector's state, and the same
+   * finding from `observe` when the window closes extends the anomaly raised here.
+   */
+  peek?(w: WindowStats, ctx: DetectContext): Finding[];
   /** Called once per ended session, in the order sessions end (session detectors). */
   observeSession?(s: SessionStats, ctx: DetectContext): Finding[];
   snapshot(): unknown;

@@ -18,13 +18,15 @@ export function createNewTemplateDetector(opts: Partial<NewTemplateOptions> = {}
   const o = { ...defaultNewTemplateOptions, ...opts };
   const known = new Map<string, Known>();
 
-  function observe(w: WindowStats, ctx: DetectContext): Finding[] {
-    const k = lruGet(known, w.service, o.maxServices, (): Known => ({ windows: 0, seen: new Map() }));
+  /** `learn`: the window is closed (its templates are now known); a peek at an open window changes nothing. */
+  function judge(w: WindowStats, ctx: DetectContext, learn: boolean): Finding[] {
+    const k = learn ? lruGet(known, w.service, o.maxServices, (): Known => ({ windows: 0, seen: new Map() })) : known.get(w.service);
+    if (!k) return [];
     const out: Finding[] = [];
     const warm = k.windows >= o.warmupWindows;
     for (const [id, n] of w.templates) {
       const seen = k.seen.has(id);
-      lruGet(k.seen, id, o.maxTemplatesPerService, () => true as const);
+      if (learn) lruGet(k.seen, id, o.maxTemplatesPerService, () => true as const);
       if (seen || !warm) continue;
       const errors = w.templateErrors.get(id) ?? 0;
       const text = ctx.templateText(id) ?? id;
@@ -35,13 +37,14 @@ export function createNewTemplateDetector(opts: Partial<NewTemplateOptions> = {}
         evidence: { baseline: 0, observed: n, template_ids: [id], sample_record_ids: [...(w.samples.get(id) ?? [])].slice(0, 5) },
       });
     }
-    k.windows++;
+    if (learn) k.windows++;
     return out;
   }
 
   return {
     type: 'new_template',
-    observe,
+    observe: (w, ctx) => judge(w, ctx, true),
+    peek: (w, ctx) => judge(w, ctx, false),
     snapshot: () => [...known].map(([s, k]) => [s, k.windows, [...k.seen.keys()]]),
     restore: (state) => {
       known.clear();

@@ -84,6 +84,9 @@ export class DetectionRuntime {
   /** Open sessions in order of last activity (a record moves its session to the end). */
   private readonly sessions = new Map<string, OpenSession>();
   private readonly wantsSessions: boolean;
+  private readonly peekers: readonly Detector[];
+  /** Open windows that got a record a peek may judge differently (an auth failure, a template new to the window). */
+  private readonly dirty = new Map<Acc, { service: string; start: number }>();
   /** Sessions whose end pattern was seen since the last advance. */
   private endedKeys: string[] = [];
   private maxTs = -Infinity;
@@ -100,6 +103,7 @@ export class DetectionRuntime {
   ) {
     this.opts = { ...defaultRuntimeOptions, ...opts };
     this.wantsSessions = detectors.some((d) => d.observeSession !== undefined);
+    this.peekers = detectors.filter((d) => d.peek !== undefined);
   }
 
   /** Adds one record to its service's window. A record older than its service's closed windows is counted late. */
@@ -116,7 +120,9 @@ export class DetectionRuntime {
     let acc = svc.open.get(start);
     if (!acc) { acc = { count: 0, errors: 0, templates: new Map(), templateErrors: new Map(), samples: new Map(), auth: new Map(), durations: [], durationCount: 0 }; svc.open.set(start, acc); }
     acc.count++;
-    acc.templates.set(r.templateId, (acc.templates.get(r.templateId) ?? 0) + 1);
+    const before = acc.templates.get(r.templateId);
+    acc.templates.set(r.templateId, (before ?? 0) + 1);
+    if (this.peekers.length > 0 && (before === undefined || r.authFailure === true)) this.dirty.set(acc, { service: r.service, start });
     if (r.level === 'ERROR' || r.level === 'FATAL') {
       acc.errors++;
       acc.templateErrors.set(r.templateId, (acc.templateErrors.get(r.templateId) ?? 0) + 1);
@@ -213,7 +219,23 @@ export class DetectionRuntime {
 
   /** Closes the windows the watermarks have passed; returns changed anomalies. */
   advance(): Anomaly[] {
-    return this.closeUntil(this.maxTs - this.opts.allowedLatenessMs - this.opts.silenceGraceMs, 'quiet');
+    const closed = this.closeUntil(this.maxTs - this.opts.allowedLatenessMs - this.opts.silenceGraceMs, 'quiet');
+    return this.dirty.size === 0 ? closed : [...new Map([...closed, ...this.peekOpen()].map((a) => [a.anomaly_id, a])).values()];
+  }
+
+  /** Runs the peeking detectors on open windows that changed since the last advance: findings are raised at once. */
+  private peekOpen(): Anomaly[] {
+    const changed = new Map<string, Anomaly>();
+    const { windowMs } = this.opts;
+    for (const [acc, { service, start }] of this.dirty) {
+      const svc = this.services.get(service);
+      if (!svc || svc.open.get(start) !== acc) continue; // closed meanwhile: judged in full
+      const w: WindowStats = { service, startMs: start, endMs: start + windowMs, ...acc };
+      const findings = this.peekers.flatMap((d) => d.peek?.(w, this.ctx) ?? []);
+      if (findings.length > 0) this.emit(findings, start, start + windowMs, changed, Math.min(start + windowMs, Math.max(start, svc.maxTs)));
+    }
+    this.dirty.clear();
+    return [...changed.values()];
   }
 
   /** Moves every watermark to `ms` at least (a processing-time clock while the whole stream is idle). */
