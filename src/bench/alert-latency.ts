@@ -1,6 +1,7 @@
-// `npm run bench:alerts -- [--n 30] [--window-ms 1000]`: the time from the arrival of the record that makes a condition
-// true to the receipt of its notification by a webhook on loopback (group_wait 0), for an anomaly rule (brute force
-// in one detection window) and a query rule (every 1 s). p50 and p99 over n alerts each.
+// `npm run bench:alerts -- [--n 30] [--window-ms 60000]`: the time from the arrival of the record that makes a condition
+// true to the receipt of its notification by a webhook on loopback (group_wait 0), for an anomaly rule (brute force:
+// the 20th failure from one address in a window; the detector peeks at the open window) and a query rule (every 1 s).
+// p50 and p99 over n alerts each.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { startServer } from '../e2e/harness.js';
 import { quantile } from '../detect/latency.js';
 
-const { values } = parseArgs({ options: { n: { type: 'string', default: '30' }, 'window-ms': { type: 'string', default: '1000' } } });
+const { values } = parseArgs({ options: { n: { type: 'string', default: '30' }, 'window-ms': { type: 'string', default: '60000' } } });
 const N = Number(values.n), windowMs = Number(values['window-ms']);
 
 // The receiver: when each notification arrived, by the marker it carries (an address or a service name).
@@ -31,7 +32,7 @@ const hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
 const dir = mkdtempSync(join(tmpdir(), 'logsift-bench-alerts-'));
 const server = await startServer(join(dir, 'data'), {
   wal: { flushIntervalMs: 100 },
-  detect: { windowMs, allowedLatenessMs: 0, detectors: ['brute_force'] },
+  detect: { windowMs, detectors: ['brute_force'] },
   alerting: {
     rules: [{ name: 'brute-force', types: ['brute_force'] }],
     queryRules: [{ name: 'q-errors', query: 'service:svc-q* level:error | stats count() as errors by (service)', condition: '> 0', every: '1s', range: '1m' }],
@@ -86,8 +87,8 @@ try {
     return { key: ip, lines: Array.from({ length: 20 }, (_, j) => JSON.stringify({ timestamp, level: 'warn', service: 'auth', message: `login failed for user u${j} from ${ip}: invalid password`, ip })) };
   });
   const query = await measure('query', (i) => ({ key: `svc-q${i}`, lines: [rec({ level: 'info', service: `svc-q${i}`, message: 'ok' }), rec({ level: 'error', service: `svc-q${i}`, message: 'payment failed' })] }));
-  console.log(`machine: ${(await import('node:os')).cpus().length} cores, Node ${process.version}; detect.windowMs ${windowMs}, allowedLatenessMs 0, wal.flushIntervalMs 100, group_wait 0`);
-  console.log(`anomaly rule (brute force, one window): ${fmt(anomaly)}  (target p99 < 1000 ms)`);
+  console.log(`machine: ${(await import('node:os')).cpus().length} cores, Node ${process.version}; detect.windowMs ${windowMs}, wal.flushIntervalMs 100, group_wait 0`);
+  console.log(`anomaly rule (brute force):             ${fmt(anomaly)}  (target p99 < 1000 ms)`);
   console.log(`query rule (every 1 s):                 ${fmt(query)}  (target p99 < every + 1 s = 2000 ms)`);
 } finally {
   stop = true;
