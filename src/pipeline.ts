@@ -26,7 +26,7 @@ import { buildInhibitRules } from './alert/inhibit.js';
 import { SilenceStore } from './alert/silences.js';
 import { Dispatcher } from './alert/dispatcher.js';
 import type { AnomalyRule } from './alert/rules.js';
-import { QueryRuleRunner, parseQueryRules } from './alert/query-rules.js';
+import { QueryRuleRunner, checkAggregateQuery, parseQueryRules, ruleChecker } from './alert/query-rules.js';
 import { compileQuery, parseQuery } from './query/index.js';
 
 export interface IngestSummary extends WriteResult { skipped: number; reasons: Record<string, number> }
@@ -77,10 +77,7 @@ export class Engine {
     // Detectors see each durable batch, in LSN order, with its template ids.
     const clock = opts.now ?? (() => new Date());
     // Query rules are checked before anything opens further: a bad one stops the start naming the rule and the key.
-    const queryRules = parseQueryRules(config.alerting.queryRules, (q) => {
-      const kind = compileQuery(parseQuery(q), { relation: 'logs', now: new Date(), defaultLimit: 1, maxLimit: 1 }).kind;
-      if (kind !== 'stats' && kind !== 'top') throw new Error(`a query rule needs a number to compare: end the query with | stats ... (this one gives ${kind})`);
-    }, new Set(config.alerting.rules.map((r) => r.name)));
+    const queryRules = parseQueryRules(config.alerting.queryRules, checkAggregateQuery, new Set(config.alerting.rules.map((r) => r.name)));
     let parts: () => PartFile[] = () => [];
     // An anomaly's sample records are durable in the WAL but may not be loaded into the store yet: load, then read.
     const samplesOf = async (ids: readonly string[]): Promise<string[]> => {
@@ -123,14 +120,14 @@ export class Engine {
     writePath.start();
     engine.maintenanceTimer = setInterval(() => { void engine.maintain().catch((err) => log.error({ err }, 'maintenance failed')); }, config.store.maintenanceIntervalMs);
     engine.maintenanceTimer.unref();
-    if (alerts && queryRules.length > 0) {
+    if (alerts) {
       const rules = queryRules;
       const evaluate = async (q: string, startMs: number, endMs: number) => {
         const c = compileQuery(parseQuery(q), { relation: engine.relation(), now: new Date(endMs), defaultLimit: config.query.defaultLimit, maxLimit: config.query.maxLimit, start: new Date(startMs), end: new Date(endMs) });
         return store.query(c.sql, c.params);
       };
       const link = (q: string, startMs: number, endMs: number) => `${alerts.o.externalURL.replace(/\/+$/, '')}/#/search?${new URLSearchParams({ q, start: new Date(startMs).toISOString(), end: new Date(endMs).toISOString() }).toString()}`;
-      alerts.startQueryRules(new QueryRuleRunner(rules, evaluate, (a) => alerts.raise(a), () => clock().getTime(), link, (rule, err) => log.error({ err, rule }, 'a query rule failed to evaluate; retried at its next interval')));
+      await alerts.startRules(new QueryRuleRunner(rules, evaluate, (a) => alerts.raise(a), () => clock().getTime(), link, (rule, err) => log.error({ err, rule }, 'a query rule failed to evaluate; retried at its next interval')), config.alerting.queryRules, ruleChecker);
     }
     return engine;
   }

@@ -3,7 +3,9 @@
 import { ConfigError, errorMessage } from '../errors.js';
 import type { Alert, Labels } from './model.js';
 import { parseDurationMs } from './route.js';
-import { fingerprintOf } from './rules.js';
+import { checkRules, fingerprintOf, type AnomalyRule } from './rules.js';
+import { compileQuery, parseQuery } from '../query/index.js';
+import { resolveConfig } from '../config.js';
 
 export interface QueryRuleConfig { name: string; query: string; condition: string; every?: string | number; for?: string | number; range?: string | number; severity?: string; labels?: Labels }
 
@@ -63,27 +65,51 @@ interface Series { pendingSinceMs: number | undefined; alert: Alert | undefined 
  */
 export class QueryRuleRunner {
   private readonly state = new Map<string, Map<string, Series>>();
-  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly timers = new Map<string, NodeJS.Timeout>();
   private running = new Map<string, Promise<void>>();
+  private started = false;
 
   constructor(
-    private readonly rules: readonly QueryRule[], private readonly evaluate: Evaluate, private readonly raise: (a: Alert) => Promise<void>,
+    private rules: readonly QueryRule[], private readonly evaluate: Evaluate, private readonly raise: (a: Alert) => Promise<void>,
     private readonly now: () => number, private readonly link: (query: string, startMs: number, endMs: number) => string,
     private readonly onError: (rule: string, err: unknown) => void,
   ) {}
 
   start(): void {
-    for (const r of this.rules) {
-      const run = () => {
-        if (this.running.has(r.name)) return; // the last evaluation is still running: skip this one
-        const p = this.evaluateRule(r, this.now()).catch((err: unknown) => this.onError(r.name, err)).finally(() => this.running.delete(r.name));
-        this.running.set(r.name, p);
-      };
-      run();
-      const t = setInterval(run, r.everyMs);
-      t.unref();
-      this.timers.push(t);
-    }
+    this.started = true;
+    for (const r of this.rules) this.schedule(r);
+  }
+
+  private schedule(r: QueryRule): void {
+    const run = () => {
+      if (this.running.has(r.name)) return; // the last evaluation is still running: skip this one
+      const p = this.evaluateRule(r, this.now()).catch((err: unknown) => this.onError(r.name, err)).finally(() => this.running.delete(r.name));
+      this.running.set(r.name, p);
+    };
+    run();
+    const t = setInterval(run, r.everyMs);
+    t.unref();
+    this.timers.set(r.name, t);
+  }
+
+  get names(): string[] { return this.rules.map((r) => r.name); }
+
+  /** Adds a rule while running (the API); it is evaluated at once, then every `everyMs`. */
+  add(r: QueryRule): void {
+    this.rules = [...this.rules, r];
+    if (this.started) this.schedule(r);
+  }
+
+  /** Removes a rule: its firing alerts are resolved. */
+  async remove(name: string): Promise<void> {
+    this.rules = this.rules.filter((r) => r.name !== name);
+    const t = this.timers.get(name);
+    if (t) clearInterval(t);
+    this.timers.delete(name);
+    await this.running.get(name);
+    const series = this.state.get(name);
+    this.state.delete(name);
+    for (const s of series?.values() ?? []) await this.resolve(s, this.now());
   }
 
   /** One evaluation of one rule at `nowMs` (also what `start` runs on schedule; tests call it with a fixed clock). */
@@ -135,7 +161,24 @@ export class QueryRuleRunner {
   }
 
   async stop(): Promise<void> {
-    for (const t of this.timers) clearInterval(t);
+    for (const t of this.timers.values()) clearInterval(t);
     await Promise.all(this.running.values());
   }
 }
+
+/** A query rule's query must parse and aggregate (it needs a number to compare). */
+export function checkAggregateQuery(q: string): void {
+  const kind = compileQuery(parseQuery(q), { relation: 'logs', now: new Date(), defaultLimit: 1, maxLimit: 1 }).kind;
+  if (kind !== 'stats' && kind !== 'top') throw new Error(`a query rule needs a number to compare: end the query with | stats ... (this one gives ${kind})`);
+}
+
+/** Rules checked as the config loader checks them (schema with defaults, then cross checks); errors name the key. */
+export const ruleChecker = {
+  anomaly: (rules: unknown[]): AnomalyRule[] => {
+    const checked = resolveConfig({ alerting: { rules } }).alerting.rules as AnomalyRule[];
+    checkRules(checked);
+    return checked;
+  },
+  query: (rules: unknown[], taken: ReadonlySet<string>): QueryRule[] =>
+    parseQueryRules(resolveConfig({ alerting: { queryRules: rules } }).alerting.queryRules, checkAggregateQuery, taken),
+};

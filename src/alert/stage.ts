@@ -11,6 +11,8 @@ import { Outbox, type OutboxOptions, type OutboxSink } from './outbox.js';
 import { alertOf, checkRules, matches, type AnomalyRule } from './rules.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { Silence, SilenceStore } from './silences.js';
+import { QueryRuleRunner, type QueryRule, type QueryRuleConfig } from './query-rules.js';
+import { ConfigError } from '../errors.js';
 
 /** What the stage needs of the dispatcher (src/alert/dispatcher.ts). */
 export interface DispatcherPort {
@@ -25,6 +27,7 @@ export interface DispatcherPort {
 export interface SilencesPort { snapshot(): unknown; restore(state: unknown): void }
 
 export interface AlertStageOptions {
+  /** Anomaly rules from the config file (rules added through the API are kept in `<dir>/rules.json`). */
   rules: AnomalyRule[];
   externalURL: string;
   samples: number;
@@ -32,6 +35,15 @@ export interface AlertStageOptions {
 }
 
 interface StateFile { version: 1; dispatcher: unknown; silences: unknown }
+
+/** Rules added through the API, saved in `<dir>/rules.json`. */
+interface RulesFile { version: 1; anomaly: AnomalyRule[]; query: QueryRuleConfig[] }
+
+/** Checks rules as the config loader does (schema, then cross checks); throws ConfigError naming the key. */
+export interface RuleChecker {
+  anomaly(rules: AnomalyRule[]): AnomalyRule[];
+  query(rules: QueryRuleConfig[], taken: ReadonlySet<string>): QueryRule[];
+}
 
 /**
  * The stage must never block ingest or detection: anomaly changes are queued and handled behind them, in order. The
@@ -44,6 +56,11 @@ export class AlertStage {
   private closed = false;
   /** Alerts raised so far by fingerprint (the latest state), for the API. */
   readonly recent = new Map<string, Alert>();
+  /** Rules added through the API. */
+  private apiRules: RulesFile = { version: 1, anomaly: [], query: [] };
+  private configQueryRules: QueryRuleConfig[] = [];
+  private runner: QueryRuleRunner | undefined;
+  private checker: RuleChecker | undefined;
 
   private constructor(
     readonly outbox: Outbox, readonly dispatcher: Dispatcher, readonly silences: SilenceStore, readonly o: AlertStageOptions,
@@ -91,9 +108,10 @@ export class AlertStage {
 
   /** Anomalies that changed (opened, extended, resolved): those a rule matches become alerts. Returns at once. */
   onAnomalies(list: readonly Anomaly[]): void {
-    if (this.closed || this.o.rules.length === 0) return;
+    const rules = this.anomalyRules();
+    if (this.closed || rules.length === 0) return;
     const todo: { rule: AnomalyRule; a: Anomaly }[] = [];
-    for (const a of list) for (const rule of this.o.rules) if (matches(rule, a)) todo.push({ rule, a });
+    for (const a of list) for (const rule of rules) if (matches(rule, a)) todo.push({ rule, a });
     if (todo.length === 0) return;
     this.queue = this.queue.then(async () => {
       for (const { rule, a } of todo) {
@@ -165,19 +183,85 @@ export class AlertStage {
     await this.queue;
   }
 
-  private queryRules: { stop(): Promise<void> } | undefined;
+  anomalyRules(): AnomalyRule[] { return [...this.o.rules, ...this.apiRules.anomaly]; }
 
-  /** Starts query rules (they raise alerts through this stage); stopped at close. */
-  startQueryRules(runner: { start(): void; stop(): Promise<void> }): void {
-    this.queryRules = runner;
+  /** Every rule, where it comes from and its kind (for the API). */
+  listRules(): { source: 'config' | 'api'; kind: 'anomaly' | 'query'; rule: AnomalyRule | QueryRuleConfig }[] {
+    return [
+      ...this.o.rules.map((rule) => ({ source: 'config' as const, kind: 'anomaly' as const, rule })),
+      ...this.configQueryRules.map((rule) => ({ source: 'config' as const, kind: 'query' as const, rule })),
+      ...this.apiRules.anomaly.map((rule) => ({ source: 'api' as const, kind: 'anomaly' as const, rule })),
+      ...this.apiRules.query.map((rule) => ({ source: 'api' as const, kind: 'query' as const, rule })),
+    ];
+  }
+
+  private names(): Set<string> { return new Set(this.listRules().map((r) => r.rule.name)); }
+
+  /**
+   * Starts query rules (the config's and those added through the API; they raise alerts through this stage); the
+   * runner is stopped at close. `checker` validates rules added later through the API.
+   */
+  async startRules(runner: QueryRuleRunner, configQueryRules: QueryRuleConfig[], checker: RuleChecker): Promise<void> {
+    this.runner = runner;
+    this.configQueryRules = configQueryRules;
+    this.checker = checker;
+    let text: string | undefined;
+    try { text = await readFile(join(this.dir, 'rules.json'), 'utf8'); } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new StorageError(`cannot read the alert rules added through the API ${join(this.dir, 'rules.json')}: ${errorMessage(err)}`, { cause: err });
+    }
+    if (text !== undefined) {
+      try {
+        const saved = JSON.parse(text) as RulesFile;
+        const anomaly = checker.anomaly([...this.o.rules, ...saved.anomaly]).slice(this.o.rules.length);
+        const taken = new Set([...this.o.rules, ...configQueryRules, ...anomaly].map((r) => r.name));
+        for (const q of checker.query(saved.query, taken)) runner.add(q);
+        this.apiRules = { version: 1, anomaly, query: saved.query };
+      } catch (err) {
+        throw new StorageError(`the alert rules added through the API (${join(this.dir, 'rules.json')}) no longer load: ${errorMessage(err)}; fix or move the file`, { cause: err });
+      }
+    }
     runner.start();
+  }
+
+  /** Adds a rule through the API (validated like the config's; its name must be new), saved before it is used. */
+  async addRule(kind: 'anomaly' | 'query', raw: unknown): Promise<void> {
+    if (!this.checker || !this.runner) throw new ConfigError('rule', 'alerting is not running');
+    const names = this.names();
+    const name = (raw as { name?: unknown } | null)?.name;
+    if (typeof name === 'string' && names.has(name)) throw new ConfigError('rule.name', `a rule named "${name}" exists; remove it first or pick another name`);
+    let next: RulesFile;
+    let query: QueryRule | undefined;
+    if (kind === 'anomaly') {
+      const [rule] = this.checker.anomaly([raw as AnomalyRule]);
+      next = { ...this.apiRules, anomaly: [...this.apiRules.anomaly, rule as AnomalyRule] };
+    } else {
+      [query] = this.checker.query([raw as QueryRuleConfig], names);
+      next = { ...this.apiRules, query: [...this.apiRules.query, raw as QueryRuleConfig] };
+    }
+    await writeFileDurably(join(this.dir, 'rules.json'), JSON.stringify(next));
+    this.apiRules = next;
+    if (query) this.runner.add(query);
+  }
+
+  /** Removes a rule added through the API; false when there is none (a config rule cannot be removed here). */
+  async removeRule(name: string): Promise<boolean> {
+    if (this.o.rules.some((r) => r.name === name) || this.configQueryRules.some((r) => r.name === name)) {
+      throw new ConfigError('rule.name', `"${name}" is defined in the config file (alerting.rules or alerting.queryRules); change it there`);
+    }
+    const next: RulesFile = { version: 1, anomaly: this.apiRules.anomaly.filter((r) => r.name !== name), query: this.apiRules.query.filter((r) => r.name !== name) };
+    if (next.anomaly.length === this.apiRules.anomaly.length && next.query.length === this.apiRules.query.length) return false;
+    await writeFileDurably(join(this.dir, 'rules.json'), JSON.stringify(next));
+    const wasQuery = next.query.length !== this.apiRules.query.length;
+    this.apiRules = next;
+    if (wasQuery) await this.runner?.remove(name);
+    return true;
   }
 
   /** Waits until what was handed to the stage is queued in the outbox. */
   async flush(): Promise<void> { await this.queue; await this.outbox.flush(); }
 
   async close(): Promise<void> {
-    await this.queryRules?.stop();
+    await this.runner?.stop();
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.saveTimer) clearInterval(this.saveTimer);

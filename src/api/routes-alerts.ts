@@ -1,6 +1,6 @@
 // Alerting's API: alerts and their groups, deliveries (the outbox's status and history), rules, and silences.
 import type { FastifyInstance } from 'fastify';
-import { HttpError } from '../errors.js';
+import { ConfigError, HttpError } from '../errors.js';
 import type { Engine } from '../pipeline.js';
 import type { AlertStage } from '../alert/stage.js';
 import type { DeliveryState } from '../alert/outbox.js';
@@ -38,7 +38,32 @@ export function registerAlertRoutes(app: FastifyInstance, engine: Engine): void 
     };
   });
 
-  app.get('/api/v1/alerts/rules', async () => ({ rules: stage(engine).o.rules }));
+  app.get('/api/v1/alerts/rules', async () => ({ rules: stage(engine).listRules() }));
+
+  // Rules added here are validated like the config's, saved in <dataDir>/alerts/rules.json and used at once.
+  app.post<{ Body: { kind?: unknown; rule?: unknown } }>('/api/v1/alerts/rules', async (req, reply) => {
+    const s = stage(engine);
+    const body = req.body ?? {};
+    if (body.kind !== 'anomaly' && body.kind !== 'query') throw new HttpError(400, 'http_bad_request', 'the body is {"kind": "anomaly" | "query", "rule": {...}}');
+    try {
+      await s.addRule(body.kind, body.rule);
+    } catch (err) {
+      if (err instanceof ConfigError) throw new HttpError(400, 'config_invalid', err.message);
+      throw err;
+    }
+    return reply.code(201).send({ rules: s.listRules() });
+  });
+
+  app.delete<{ Params: { name: string } }>('/api/v1/alerts/rules/:name', async (req) => {
+    const s = stage(engine);
+    let removed: boolean;
+    try { removed = await s.removeRule(req.params.name); } catch (err) {
+      if (err instanceof ConfigError) throw new HttpError(409, 'config_invalid', err.message);
+      throw err;
+    }
+    if (!removed) throw new HttpError(404, 'http_not_found', `no rule named ${req.params.name} was added through the API`);
+    return { rules: s.listRules() };
+  });
 
   app.get<{ Querystring: { state?: string } }>('/api/v1/silences', async (req) => {
     const s = stage(engine);

@@ -10,8 +10,7 @@ import { ConfigError, errorMessage } from '../errors.js';
 import { resolveConfig } from '../config.js';
 import { replayStored } from '../detect/replay.js';
 import { checkRules, matches, type AnomalyRule } from '../alert/rules.js';
-import { QueryRuleRunner, parseQueryRules } from '../alert/query-rules.js';
-import { compileQuery, parseQuery } from '../query/index.js';
+import { QueryRuleRunner, checkAggregateQuery, parseQueryRules } from '../alert/query-rules.js';
 import type { Alert } from '../alert/model.js';
 import { renderTable } from './table.js';
 
@@ -27,7 +26,40 @@ function instant(flag: string, v: string, nowMs: number): number {
 }
 
 export function registerRules(program: Command): void {
-  const rules = program.command('rules').description('alert rules');
+  const rules = program.command('rules').description('alert rules: list, add, remove, test');
+  rules
+    .command('list')
+    .description('the rules a running server uses (from its config file and added through the API)')
+    .option('-u, --url <url>', 'server URL (env LOGSIFT_URL)', defaultUrl())
+    .option('--json', 'the API response as JSON')
+    .action(async (f: { url: string; json?: boolean }) => {
+      const r = await api<{ rules: { source: string; kind: string; rule: { name: string } & Record<string, unknown> }[] }>({ url: f.url }, '/api/v1/alerts/rules');
+      if (f.json) { process.stdout.write(`${JSON.stringify(r, null, 2)}\n`); return; }
+      process.stdout.write(`${renderTable(['name', 'kind', 'source', 'rule'], r.rules.map((x) => { const { name, ...rest } = x.rule; return { name, kind: x.kind, source: x.source, rule: rest }; }))}\n`);
+    });
+  rules
+    .command('add <file>')
+    .description('add the rules in a YAML file (an `alerting:` section, or its `rules` and `queryRules`) to a running server')
+    .option('-u, --url <url>', 'server URL (env LOGSIFT_URL)', defaultUrl())
+    .action(async (file: string, f: { url: string }) => {
+      let raw: Record<string, unknown>;
+      try { raw = (parseYaml(readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>; } catch (err) { throw new ConfigError('(file)', `cannot read ${file}: ${errorMessage(err)}`); }
+      const section = (raw.alerting ?? raw) as { rules?: unknown[]; queryRules?: unknown[] };
+      const todo = [...(section.rules ?? []).map((rule) => ({ kind: 'anomaly', rule })), ...(section.queryRules ?? []).map((rule) => ({ kind: 'query', rule }))];
+      if (todo.length === 0) throw new ConfigError('(file)', `${file} holds no rules (alerting.rules or alerting.queryRules)`);
+      for (const t of todo) {
+        await api({ url: f.url }, '/api/v1/alerts/rules', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(t) });
+        process.stdout.write(`added ${t.kind} rule ${(t.rule as { name?: string }).name ?? ''}\n`);
+      }
+    });
+  rules
+    .command('remove <name>')
+    .description('remove a rule added through the API')
+    .option('-u, --url <url>', 'server URL (env LOGSIFT_URL)', defaultUrl())
+    .action(async (name: string, f: { url: string }) => {
+      await api({ url: f.url }, `/api/v1/alerts/rules/${encodeURIComponent(name)}`, { method: 'DELETE' });
+      process.stdout.write(`removed ${name}\n`);
+    });
   rules
     .command('test <file>')
     .description('backtest the alert rules in a YAML file (an `alerting:` section or its `rules` and `queryRules`) against stored logs')
@@ -43,10 +75,7 @@ export function registerRules(program: Command): void {
       // Validated as the server validates them (the rules' part of the alerting section).
       const checked = resolveConfig({ alerting: { rules: section.rules ?? [], queryRules: section.queryRules ?? [] } }).alerting;
       checkRules(checked.rules as AnomalyRule[]);
-      const queryRules = parseQueryRules(checked.queryRules, (q) => {
-        const kind = compileQuery(parseQuery(q), { relation: 'logs', now: new Date(), defaultLimit: 1, maxLimit: 1 }).kind;
-        if (kind !== 'stats' && kind !== 'top') throw new Error(`a query rule needs a number to compare: end the query with | stats ... (this one gives ${kind})`);
-      }, new Set(checked.rules.map((r) => r.name)));
+      const queryRules = parseQueryRules(checked.queryRules, checkAggregateQuery, new Set(checked.rules.map((r) => r.name)));
       const now = Date.now();
       const fromMs = instant('--from', f.from, now), toMs = f.to === undefined ? now : instant('--to', f.to, now);
       if (!(fromMs < toMs)) throw new ConfigError('--from', 'must be before --to');

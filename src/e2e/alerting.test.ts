@@ -184,3 +184,36 @@ test('logsift rules test backtests anomaly and query rules against stored logs a
     await server.stop();
   }
 });
+
+test('rules added through the CLI are validated, used at once, kept across a restart and removed; config rules are not removable there', { timeout: 120_000 }, async () => {
+  const hook = await startLoopbackServer(() => ({ status: 200 }));
+  const dir = tempDir('alerting-api-rules');
+  const cfg = { alerting: { rules: [{ name: 'from-config', types: ['service_silence'] }], receivers: [{ name: 'hook', type: 'webhook', url: `${hook.url}/hook` }], route: { receiver: 'hook', group_wait: '0s' } } };
+  let server = await startServer(join(dir, 'data'), cfg);
+  const cli = (...args: string[]) => spawnSync(process.execPath, [binPath, ...args, '--url', server.url], { encoding: 'utf8', timeout: 30_000 });
+  try {
+    const file = join(dir, 'rules.yaml');
+    writeFileSync(file, 'rules:\n  - { name: api-errors, types: [error_rate_spike], minSeverity: high }\n');
+    const add = cli('rules', 'add', file);
+    assert.equal(add.status, 0, add.stderr);
+    writeFileSync(file, 'rules:\n  - { name: bad, types: [nope] }\n');
+    const bad = cli('rules', 'add', file);
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /unknown anomaly type "nope"/);
+    assert.equal((await post(`${server.url}/api/v1/logs`, traffic(), { 'content-type': 'application/x-ndjson' })).status, 200);
+    await flush(server.url);
+    await until('the API rule\'s notification', () => hook.requests.some((r) => r.body.includes('"alertname":"api-errors"')));
+
+    await server.stop();
+    server = await startServer(join(dir, 'data'), cfg);
+    const list = cli('rules', 'list', '--json');
+    const rules = (JSON.parse(list.stdout) as { rules: { source: string; rule: { name: string } }[] }).rules;
+    assert.deepEqual(rules.map((r) => `${r.source}:${r.rule.name}`), ['config:from-config', 'api:api-errors'], 'kept across the restart');
+    assert.match(cli('rules', 'remove', 'from-config').stderr, /defined in the config file/);
+    assert.equal(cli('rules', 'remove', 'api-errors').status, 0);
+    assert.deepEqual((JSON.parse(cli('rules', 'list', '--json').stdout) as { rules: { rule: { name: string } }[] }).rules.map((r) => r.rule.name), ['from-config']);
+  } finally {
+    await server.stop();
+    await hook.close();
+  }
+});
