@@ -1,7 +1,7 @@
 // `logsift query "<q>"` and `logsift tail`: read through the server's query API; table output or --json.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
-import { api, defaultUrl } from './client.js';
+import { ApiError, api, defaultUrl } from './client.js';
 import { cell, renderTable } from './table.js';
 
 const COMPACT = ['timestamp', 'level', 'service', 'host', 'message'];
@@ -49,8 +49,20 @@ export function registerQuery(program: Command): void {
       process.stderr.write(`following records stored after cursor ${next}\n`);
       let printed = 0;
       const max = f.max ? Number(f.max) : Infinity;
+      let failures = 0;
       for (;;) {
-        const r = await api<QueryResponse>({ url: f.url }, `/api/v1/tail?${qs({ q, after: String(next) })}`);
+        let r: QueryResponse;
+        try {
+          r = await api<QueryResponse>({ url: f.url }, `/api/v1/tail?${qs({ q, after: String(next) })}`);
+          failures = 0;
+        } catch (err) {
+          // A busy or restarting server (429, 5xx, no answer) is waited for, up to 30 polls in a row; a bad query is not.
+          const transient = !(err instanceof ApiError) || err.status === 429 || err.status >= 500;
+          if (!transient || ++failures > 30) throw err;
+          process.stderr.write(`tail: ${(err as Error).message}; retrying\n`);
+          await sleep(Math.max(Number(f.interval), 500));
+          continue;
+        }
         next = r.next ?? next;
         for (const row of r.rows) {
           process.stdout.write(f.json ? JSON.stringify(row) + '\n' : `${cell(row.timestamp)} ${cell(row.level).padEnd(5)} ${cell(row.service)}: ${cell(row.message, 10_000)}\n`);
