@@ -6,25 +6,13 @@ import type { Logger } from 'pino';
 import { StorageError, errorMessage } from '../errors.js';
 import { writeFileDurably } from '../store/fsync.js';
 import type { Anomaly } from '../model/anomaly.js';
-import type { Alert, Notification, Receiver } from './model.js';
+import type { Alert, Receiver } from './model.js';
 import { Outbox, type OutboxOptions, type OutboxSink } from './outbox.js';
 import { alertOf, checkRules, matches, type AnomalyRule } from './rules.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { Silence, SilenceStore } from './silences.js';
 import { QueryRuleRunner, type QueryRule, type QueryRuleConfig } from './query-rules.js';
 import { ConfigError } from '../errors.js';
-
-/** What the stage needs of the dispatcher (src/alert/dispatcher.ts). */
-export interface DispatcherPort {
-  add(alert: Alert, nowMs: number): void;
-  tick(nowMs: number): Notification[];
-  nextDueMs(): number | undefined;
-  snapshot(): unknown;
-  restore(state: unknown, nowMs: number): void;
-}
-
-/** What the stage needs of the silences (src/alert/silences.ts), for saving them with the dispatcher. */
-export interface SilencesPort { snapshot(): unknown; restore(state: unknown): void }
 
 export interface AlertStageOptions {
   /** Anomaly rules from the config file (rules added through the API are kept in `<dir>/rules.json`). */

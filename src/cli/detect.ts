@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { configFromFlags } from './serve.js';
 import { api, defaultUrl } from './client.js';
+import { instantMs } from './time.js';
 import { replayFiles, replayStored, type StoredRange } from '../detect/replay.js';
 import { ConfigError, LogsiftError, errorMessage } from '../errors.js';
 import type { Anomaly } from '../model/anomaly.js';
@@ -52,9 +53,12 @@ export function registerDetect(program: Command): void {
         anomalies = r.anomalies;
         summary = `detect: ${r.lines} lines, ${r.rejected} not normalizable, ${r.late} late; ${r.anomalies.length} anomalies\n`;
       } else {
-        const range = (start: string, end: string | undefined): StoredRange => ({ filter: f.query, start, ...(end !== undefined ? { end } : {}) });
+        // The query API takes absolute times: relative ones (24h) are resolved here, once, against one clock reading.
+        const now = Date.now();
+        const iso = (flag: string, t: string) => new Date(instantMs(flag, t, now)).toISOString();
+        const range = (start: string, end: string | undefined, flags: [string, string]): StoredRange => ({ filter: f.query, start: iso(flags[0], start), ...(end !== undefined ? { end: iso(flags[1], end) } : {}) });
         const page = (params: URLSearchParams) => api<{ rows: Record<string, unknown>[] }>({ url: f.url }, `/api/v1/query?${params.toString()}`);
-        const r = await replayStored(cfg, page, range(f.from as string, f.to), f.baselineFrom !== undefined ? range(f.baselineFrom, f.baselineTo) : undefined);
+        const r = await replayStored(cfg, page, range(f.from as string, f.to, ['--from', '--to']), f.baselineFrom !== undefined ? range(f.baselineFrom, f.baselineTo, ['--baseline-from', '--baseline-to']) : undefined);
         anomalies = r.anomalies;
         summary = `detect: ${r.records} stored records, ${r.late} late; ${r.anomalies.length} anomalies\n`;
       }

@@ -13,17 +13,9 @@ import { checkRules, matches, type AnomalyRule } from '../alert/rules.js';
 import { QueryRuleRunner, checkAggregateQuery, parseQueryRules } from '../alert/query-rules.js';
 import type { Alert } from '../alert/model.js';
 import { renderTable } from './table.js';
+import { instantMs } from './time.js';
 
 interface Event { at: string; rule: string; what: 'fires' | 'resolves'; labels: string; detail: string }
-
-/** Relative times (`24h`, `30m`) and absolute ones, as epoch ms. */
-function instant(flag: string, v: string, nowMs: number): number {
-  const rel = /^(\d+)(s|m|h|d)$/.exec(v);
-  if (rel) return nowMs - Number(rel[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[rel[2] as 's' | 'm' | 'h' | 'd'];
-  const ms = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
-  if (Number.isNaN(ms)) throw new ConfigError(flag, `"${v}" is not a time: RFC 3339, epoch ms or relative (24h, 30m)`);
-  return ms;
-}
 
 export function registerRules(program: Command): void {
   const rules = program.command('rules').description('alert rules: list, add, remove, test');
@@ -77,7 +69,7 @@ export function registerRules(program: Command): void {
       checkRules(checked.rules as AnomalyRule[]);
       const queryRules = parseQueryRules(checked.queryRules, checkAggregateQuery, new Set(checked.rules.map((r) => r.name)));
       const now = Date.now();
-      const fromMs = instant('--from', f.from, now), toMs = f.to === undefined ? now : instant('--to', f.to, now);
+      const fromMs = instantMs('--from', f.from, now), toMs = f.to === undefined ? now : instantMs('--to', f.to, now);
       if (!(fromMs < toMs)) throw new ConfigError('--from', 'must be before --to');
       const events: Event[] = [];
       const labelText = (l: Record<string, string>) => Object.entries(l).filter(([k]) => k !== 'alertname').map(([k, v]) => `${k}=${v}`).join(' ');

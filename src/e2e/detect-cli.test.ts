@@ -77,7 +77,7 @@ test('detect --from replays a stored time range through the server: same detecto
     assert.equal(r.status, 200);
     await flush(server.url);
     // A small page size is not settable from the CLI; the default pages (5,000) already split these 8,000 records.
-    const out = spawnSync(process.execPath, [binPath, 'detect', '--from', new Date(t0).toISOString(), '--to', new Date(t0 + 70 * MIN).toISOString(), '--query', 'service:checkout', '--url', server.url, '--output', '-'], { encoding: 'utf8', timeout: 120_000 });
+    const out = spawnSync(process.execPath, [binPath, 'detect', '--from', '4h', '--to', new Date(t0 + 70 * MIN).toISOString(), '--query', 'service:checkout', '--url', server.url, '--output', '-'], { encoding: 'utf8', timeout: 120_000 });
     assert.equal(out.status, 0, out.stderr);
     assert.match(out.stderr, new RegExp(`detect: ${shifted.length} stored records, 0 late; \\d+ anomalies`));
     const got = out.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { anomaly_type: string; window_start: string; evidence: { sample_record_ids: string[] } });
