@@ -38,6 +38,8 @@ export interface Config {
     inhibitRules: Record<string, unknown>[];
     outbox: { initialBackoffMs: number; maxBackoffMs: number; maxAttempts: number; maxAgeMs: number; attemptTimeoutMs: number; historySize: number; maxPending: number };
   };
+  /** Sources by type (collect/registry.ts validates each item's options); HTTP protocols are on unless listed with enabled: false. */
+  sources: Record<string, unknown>[];
   patterns: {
     similarity: number; maxTemplatesPerService: number; maxServices: number; maxTemplates: number; maxTokens: number; examples: number;
     maxExampleChars: number; cacheEntries: number; snapshotIntervalMs: number;
@@ -162,6 +164,7 @@ export const configSchema = {
       attemptTimeoutMs: int(100, 15_000), historySize: int(10, 1000), maxPending: int(1, 10_000),
     }),
   }),
+  sources: { type: 'array', default: [], maxItems: 100, items: { type: 'object', required: ['type'], properties: { type: { type: 'string' } } } },
   patterns: obj({
     similarity: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 0.7 },
     maxTemplatesPerService: int(10, 2000),

@@ -28,8 +28,17 @@ import { Dispatcher } from './alert/dispatcher.js';
 import type { AnomalyRule } from './alert/rules.js';
 import { QueryRuleRunner, checkAggregateQuery, parseQueryRules, ruleChecker } from './alert/query-rules.js';
 import { compileQuery, parseQuery } from './query/index.js';
+import type { ItemError, Source, SourceBatch, SourceContext, SourceIngestResult } from './collect/source.js';
+import { buildSources } from './collect/registry.js';
+import './collect/sources-all.js';
 
 export interface IngestSummary extends WriteResult { skipped: number; reasons: Record<string, number> }
+
+/** What one source has done since start: `GET /api/v1/sources` and `logsift status`. */
+export interface SourceStats {
+  name: string; type: string; batches: number; received: number; accepted: number; rejected: number;
+  rejected_by_reason: Record<string, number>; bytes: number; dropped: Record<string, number>; last_received_at: string | null;
+}
 
 const emptySummary = (): IngestSummary => ({ accepted: 0, rejected: 0, firstLsn: 0, lastLsn: 0, skipped: 0, reasons: {} });
 
@@ -52,7 +61,76 @@ export class Engine {
     readonly alerts: AlertStage | undefined,
     /** Injected clock: tests pass a fixed one. */
     readonly now: () => Date,
+    /** The configured sources (collect/registry.ts); HTTP ones add routes in buildServer, the others start in startSources. */
+    readonly sources: readonly Source[],
   ) {}
+
+  private readonly stats = new Map<string, SourceStats>();
+
+  /** The counters of one source (created on first use; `http` and `cli` are the built-in NDJSON route and CLI). */
+  sourceStats(name: string, type = name): SourceStats {
+    let s = this.stats.get(name);
+    if (!s) {
+      s = { name, type, batches: 0, received: 0, accepted: 0, rejected: 0, rejected_by_reason: {}, bytes: 0, dropped: {}, last_received_at: null };
+      this.stats.set(name, s);
+    }
+    return s;
+  }
+
+  /** Every source's counters and status, configured ones first. */
+  sourcesStatus(): (SourceStats & { status?: Record<string, unknown> })[] {
+    for (const src of this.sources) this.sourceStats(src.name, src.type);
+    return [...this.stats.values()].map((s) => {
+      const src = this.sources.find((x) => x.name === s.name);
+      const status = src?.status?.();
+      return { ...s, rejected_by_reason: { ...s.rejected_by_reason }, dropped: { ...s.dropped }, ...(status ? { status } : {}) };
+    });
+  }
+
+  /** The context a source works in: ingest under its own name, backpressure, drop counters. */
+  sourceContext(src: Source): SourceContext {
+    const stats = this.sourceStats(src.name, src.type);
+    return {
+      log: this.log.child({ source: src.name }),
+      ingest: (b: SourceBatch) => this.ingestFrom(src.name, b),
+      overloaded: (extra = 0) => {
+        const why = this.overloaded(extra);
+        if (why) this.metrics.overloaded.inc({ reason: why });
+        return why;
+      },
+      retryAfterSeconds: this.config.server.retryAfterSeconds,
+      dropped: (reason, n = 1) => {
+        stats.dropped[reason] = (stats.dropped[reason] ?? 0) + n;
+        this.metrics.sourceDropped.inc({ source: src.name, reason }, n);
+      },
+      reserve: (bytes) => {
+        this.inflightBytes += bytes;
+        let done = false;
+        return () => { if (!done) { done = true; this.inflightBytes -= bytes; } };
+      },
+      now: this.now,
+    };
+  }
+
+  /** A source's batch: normalized and stored under the source's name; a body that does not decode is one dead letter. */
+  async ingestFrom(source: string, b: SourceBatch): Promise<SourceIngestResult> {
+    const ctx = { receivedAt: b.receivedAt ?? this.now(), source, ...(b.service ? { service: b.service } : {}) };
+    const r = await this.ingest(b.format, b.body, ctx);
+    return {
+      accepted: r.accepted, rejected: r.rejected, skipped: r.skipped, reasons: r.reasons, itemErrors: r.itemErrors ?? [],
+      ...(r.items !== undefined ? { items: r.items } : {}), ...(r.decoded !== undefined ? { decoded: r.decoded } : {}),
+      ...(r.jsonError !== undefined ? { decodeError: r.jsonError } : {}),
+    };
+  }
+
+  /** Starts the sources that listen or read (syslog, file tail ...); HTTP protocol sources are routes of the server. */
+  async startSources(): Promise<void> {
+    for (const src of this.sources) {
+      if (!src.start) continue;
+      await src.start(this.sourceContext(src));
+      this.log.info({ source: src.name, type: src.type }, 'source started');
+    }
+  }
 
   static async open(config: Config, opts: { logger?: Logger; now?: () => Date } = {}): Promise<Engine> {
     const log = opts.logger ?? pino({ level: config.log.level, base: { app: 'logsift' } });
@@ -100,7 +178,9 @@ export class Engine {
         try { detect.observeBatch(batch, firstLsn); } catch (err) { log.error({ err, firstLsn }, 'detection failed on a stored batch; its records are kept'); }
       };
     }
-    const engine = new Engine(config, log, metrics, store, writePath, intake, pool, patterns, detect, alerts, clock);
+    // Sources are built (and their options validated) before anything is written, so a bad one stops the start.
+    const sources = buildSources(config.sources);
+    const engine = new Engine(config, log, metrics, store, writePath, intake, pool, patterns, detect, alerts, clock, sources);
     parts = () => engine.parts;
     if (existing.length > 0) log.info({ segments: existing.length, appliedLsn: store.appliedLsn }, 'replaying write-ahead log');
     if (corrupt.length > 0) {
@@ -133,19 +213,37 @@ export class Engine {
   }
 
   /**
-   * Ingests a body: `lines` is newline-separated records in any mix of formats, `json` one JSON object or an array.
-   * Normalization runs on the intake workers; resolves after the batch is durable. For a JSON body that does not
-   * parse, the body is kept whole as one dead letter and `jsonError` says why.
+   * Ingests a body: `lines` is newline-separated records in any mix of formats, `json` one JSON object or an array,
+   * any other kind the name of a protocol decoder (collect/decoders.ts). Normalization runs on the intake workers;
+   * resolves after the batch is durable. For a body that does not parse or decode, the body is kept whole as one dead
+   * letter (when within normalize.maxDeadLetterBytes) and `jsonError` says why.
    */
-  async ingest(kind: 'lines' | 'json', body: Buffer, ctx: IntakeContext): Promise<IngestSummary & { jsonError?: string }> {
-    this.metrics.ingestBytes.inc({ source: ctx.source }, body.length);
+  async ingest(kind: string, body: Buffer, ctx: IntakeContext): Promise<IngestSummary & { jsonError?: string; items?: number; itemErrors?: ItemError[]; decoded?: unknown }> {
+    const size = body.length;
+    this.metrics.ingestBytes.inc({ source: ctx.source }, size);
+    const stats = this.sourceStats(ctx.source);
+    stats.batches++;
+    stats.bytes += size;
+    stats.last_received_at = ctx.receivedAt.toISOString();
+    const count = <T extends IngestSummary>(s: T): T => {
+      stats.accepted += s.accepted;
+      stats.rejected += s.rejected;
+      stats.received += s.accepted + s.rejected;
+      for (const [k, n] of Object.entries(s.reasons)) stats.rejected_by_reason[k] = (stats.rejected_by_reason[k] ?? 0) + n;
+      return s;
+    };
     const out = await this.pool.run({ kind, body, receivedAtMs: ctx.receivedAt.getTime(), source: ctx.source, ...(ctx.service ? { service: ctx.service } : {}) });
     if (!out.ok) {
-      if (body.length > this.config.normalize.maxDeadLetterBytes) return { ...emptySummary(), jsonError: out.jsonError };
-      const s = await this.deadLetterBody(body, { reason: 'unparseable', error: `cannot parse JSON body: ${out.jsonError}` }, ctx);
-      return { ...s, jsonError: out.jsonError };
+      const what = kind === 'json' ? 'cannot parse JSON body' : `cannot decode the ${kind} body`;
+      if (body.length > this.config.normalize.maxDeadLetterBytes) {
+        stats.rejected_by_reason.unparseable_not_kept = (stats.rejected_by_reason.unparseable_not_kept ?? 0) + 1;
+        return { ...emptySummary(), jsonError: out.jsonError };
+      }
+      const s = await this.deadLetterBody(body, { reason: 'unparseable', error: `${what}: ${out.jsonError}` }, ctx);
+      return count({ ...s, jsonError: out.jsonError });
     }
-    return this.commit(out.batch, ctx.source);
+    const s = await this.commit(out.batch, ctx.source);
+    return count({ ...s, ...(out.items !== undefined ? { items: out.items } : {}), ...(out.itemErrors ? { itemErrors: out.itemErrors } : {}), ...(out.decoded !== undefined ? { decoded: out.decoded } : {}) });
   }
 
   /** Bytes of request bodies being received or processed (reserved by the HTTP ingest route). */
@@ -259,6 +357,8 @@ export class Engine {
     if (this.closed) return;
     this.closed = true;
     if (this.maintenanceTimer) clearInterval(this.maintenanceTimer);
+    // Sources stop first: nothing new arrives while the write path drains.
+    for (const src of this.sources) await src.stop?.().catch((err: unknown) => this.log.error({ err, source: src.name }, 'a source failed to stop cleanly'));
     await this.pool.close();
     await this.writePath.close();
     await this.detect?.close();

@@ -25,6 +25,7 @@ export async function engineStatus(engine: Engine) {
     write_path: engine.writePath.health(),
     dead_letters: await countDeadLetters(engine.store),
     patterns: patternStatus(engine),
+    sources: engine.sourcesStatus(),
   };
 }
 
@@ -40,6 +41,7 @@ export function registerOpsRoutes(app: FastifyInstance, engine: Engine): void {
     return reply.type(engine.metrics.registry.contentType).send(await engine.metrics.registry.metrics());
   });
   app.get('/api/v1/status', async () => engineStatus(engine));
+  app.get('/api/v1/sources', async () => ({ sources: engine.sourcesStatus() }));
   app.post('/api/v1/admin/maintain', async () => engine.maintain());
   // Makes every acknowledged record queryable now instead of at the next load interval.
   app.post('/api/v1/admin/flush', async () => { await engine.flush(); return { applied_lsn: engine.store.appliedLsn }; });

@@ -40,5 +40,10 @@ export async function buildServer(engine: Engine): Promise<FastifyInstance> {
   registerPatternRoutes(app, engine);
   registerAnomalyRoutes(app, engine);
   registerAlertRoutes(app, engine);
+  // Sources spoken over HTTP (OTLP, Elasticsearch bulk, Loki push ...) add their routes, each in its own scope.
+  for (const src of engine.sources) {
+    const routes = src.routes?.bind(src);
+    if (routes) void app.register(async (scope) => routes(scope, engine.sourceContext(src)));
+  }
   return app;
 }

@@ -34,6 +34,7 @@ export function registerServe(program: Command): void {
       const engine = await Engine.open(cfg);
       const app = await buildServer(engine);
       const addr = await app.listen({ host: cfg.server.host, port: cfg.server.port });
+      await engine.startSources();
       engine.log.info({ address: addr, dataDir: cfg.dataDir }, `logsift listening on ${addr}`);
       const demo = new AbortController();
       if (f.demo) {

@@ -9,7 +9,7 @@ import type { LogRecord } from '../model/log-record.js';
 export interface DeadLetter { reason: RejectReason; error: string; raw: Buffer }
 
 /** Records with their JSON text (computed once, here, where it is also checked), dead letters and blank lines. */
-export interface IntakeResult { records: LogRecordInput[]; jsons?: string[]; deadLetters: DeadLetter[]; skipped: number }
+export interface IntakeResult { records: LogRecordInput[]; jsons?: string[]; deadLetters: DeadLetter[]; skipped: number; itemErrors?: { index: number; reason: string; error: string }[] }
 
 /** True when every string in the value is well-formed Unicode (no lone UTF-16 surrogate, which the store cannot hold). */
 function wellFormed(v: unknown, depth = 0): boolean {
@@ -92,11 +92,15 @@ export class Intake {
   }
 
   /** Normalizes already-parsed JSON values (the elements of a JSON array body, or one object). */
-  objects(values: readonly unknown[], ctx: IntakeContext): IntakeResult {
-    const out: IntakeResult = { records: [], jsons: [], deadLetters: [], skipped: 0 };
-    for (const v of values) {
+  objects(values: readonly unknown[], ctx: IntakeContext, withItemErrors = false): IntakeResult {
+    const out: IntakeResult = { records: [], jsons: [], deadLetters: [], skipped: 0, ...(withItemErrors ? { itemErrors: [] } : {}) };
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
       const r = normalizeObject(v, { receivedAt: ctx.receivedAt, ...(ctx.service ? { service: ctx.service } : {}) }, this.opts);
+      const before = out.deadLetters.length;
       this.accept(r, () => rawOf(v), out, ctx.receivedAt, true);
+      const dl = out.deadLetters[before];
+      if (out.itemErrors && dl) out.itemErrors.push({ index: i, reason: dl.reason, error: dl.error });
     }
     return out;
   }

@@ -4,14 +4,22 @@ import { serializeBatch, type SerializedBatch } from './serialize.js';
 import type { NormalizeOptions } from '../normalize/index.js';
 import { schemaValidators } from '../model/schemas.js';
 import { sessionKeyExtractor, type SessionKeyConfig } from '../detect/session-key.js';
+import { DecodeError, decoderFor } from '../collect/decoders.js';
+import '../collect/decoders-all.js';
 
 /** `sessions`: when session detection is on, each record's session key is found here (off the main thread). */
 export interface IntakeSettings { normalize: NormalizeOptions; maxDeadLetterBytes: number; window: TimeWindow; sessions?: SessionKeyConfig; durationFields?: string[] }
 
-export interface IntakeJob { kind: 'lines' | 'json'; body: Uint8Array; receivedAtMs: number; source: string; service?: string }
+/** `kind`: `lines`, `json` or the name of a protocol decoder (collect/decoders.ts). */
+export interface IntakeJob { kind: string; body: Uint8Array; receivedAtMs: number; source: string; service?: string }
 
-/** A serialized batch, or for a JSON body that does not parse, the parse error (the caller dead-letters the body). */
-export type IntakeOutcome = { ok: true; batch: SerializedBatch } | { ok: false; jsonError: string };
+/**
+ * A serialized batch (with, for decoded bodies, the items found, each rejected item and what the decoder reports
+ * back), or for a body that does not parse or decode, why (the caller dead-letters the body).
+ */
+export type IntakeOutcome =
+  | { ok: true; batch: SerializedBatch; items?: number; itemErrors?: { index: number; reason: string; error: string }[]; decoded?: unknown }
+  | { ok: false; jsonError: string };
 
 export function createJobRunner(settings: IntakeSettings): (job: IntakeJob) => IntakeOutcome {
   const intake = new Intake(settings.normalize, schemaValidators().log, settings.window);
@@ -25,8 +33,19 @@ export function createJobRunner(settings: IntakeSettings): (job: IntakeJob) => I
       let parsed: unknown;
       try { parsed = JSON.parse(body.toString('utf8')); } catch (err) { return { ok: false, jsonError: (err as Error).message }; }
       result = intake.objects(Array.isArray(parsed) ? parsed : [parsed], ctx);
-    } else {
+    } else if (job.kind === 'lines') {
       result = intake.lines(body, ctx);
+    } else {
+      const decode = decoderFor(job.kind);
+      if (!decode) return { ok: false, jsonError: `BUG: no decoder named ${job.kind}` };
+      let d;
+      try { d = decode(body); } catch (err) {
+        if (err instanceof DecodeError || err instanceof RangeError || err instanceof TypeError || err instanceof SyntaxError) return { ok: false, jsonError: (err as Error).message };
+        throw err;
+      }
+      result = intake.objects(d.values, ctx, true);
+      const batch = serializeBatch(result, job.source, receivedAt, settings.maxDeadLetterBytes, body.length, job.service, sessionKeyOf, settings.durationFields);
+      return { ok: true, batch, items: d.values.length, itemErrors: result.itemErrors ?? [], ...(d.decoded !== undefined ? { decoded: d.decoded } : {}) };
     }
     return { ok: true, batch: serializeBatch(result, job.source, receivedAt, settings.maxDeadLetterBytes, body.length, job.service, sessionKeyOf, settings.durationFields) };
   };

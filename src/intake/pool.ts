@@ -31,7 +31,7 @@ export class IntakePool {
       const out = msg.out;
       if (out.ok) {
         const b = out.batch;
-        p.resolve({ ok: true, batch: { ...b, buf: Buffer.from(b.buf.buffer, b.buf.byteOffset, b.buf.byteLength), slots: Array.from(b.slots) } });
+        p.resolve({ ...out, batch: { ...b, buf: Buffer.from(b.buf.buffer, b.buf.byteOffset, b.buf.byteLength), slots: Array.from(b.slots) } });
       } else {
         p.resolve(out);
       }

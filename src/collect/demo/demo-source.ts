@@ -1,14 +1,14 @@
 // The demo source: the built-in realistic log generator, first backfilling recent history, then live at its own pace.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createGenerator } from '../../demo/index.js';
-import type { RawBatch, Source } from '../source.js';
+import type { PullSource, RawBatch } from '../source.js';
 
 export interface DemoSourceConfig { linesPerSecond: number; seed: number; /** Seconds of history generated at start. */ backfillSeconds?: number }
 
 /** Most lines in one batch during backfill. */
 const MAX_BATCH_LINES = 5000;
 
-export function createDemoSource(cfg: DemoSourceConfig, now: () => Date = () => new Date()): Source {
+export function createDemoSource(cfg: DemoSourceConfig, now: () => Date = () => new Date()): PullSource {
   return {
     name: 'demo',
     async *read(signal: AbortSignal): AsyncIterable<RawBatch> {

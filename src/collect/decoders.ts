@@ -1,0 +1,27 @@
+// Protocol body decoders, run on the intake worker threads: each turns a request body of its protocol into plain
+// objects that normalize/ maps like a JSON record. One entry per protocol; the sources name them as body formats.
+
+/** Items decoded from one body, in order; `decoded` is returned to the source as is (e.g. bulk actions for its response). */
+export interface Decoded { values: unknown[]; decoded?: unknown }
+
+/** A body that cannot be decoded at all throws this; the engine keeps the body as one dead letter with the message. */
+export class DecodeError extends Error {}
+
+/**
+ * A decoder: pure, synchronous, no I/O (it runs on a worker thread). Values are plain objects with the log schema's
+ * field names (timestamp, level, service, message, host, trace_id, span_id, user_id, ip_address) where the protocol
+ * has them, and every other attribute as a top-level key under its original name (it becomes metadata). A value that
+ * is not a record the decoder can map may be any JSON value: normalize/ dead-letters it with its reason.
+ */
+export type Decoder = (body: Buffer) => Decoded;
+
+const decoders = new Map<string, Decoder>();
+
+export function registerDecoder(name: string, decoder: Decoder): void {
+  if (name === 'lines' || name === 'json') throw new Error(`BUG: "${name}" is a built-in body format`);
+  decoders.set(name, decoder);
+}
+
+export function decoderFor(name: string): Decoder | undefined {
+  return decoders.get(name);
+}
