@@ -14,7 +14,10 @@ import { defaultLatencyOptions, type LatencyOptions } from './detect/latency.js'
 
 export interface Config {
   dataDir: string;
-  server: { host: string; port: number; ingestWorkers: number; requestTimeoutMs: number; maxBodyBytes: number; maxDecompressedBytes: number; maxPendingBytes: number; retryAfterSeconds: number };
+  server: { host: string; port: number; ingestWorkers: number; requestTimeoutMs: number; maxBodyBytes: number; maxDecompressedBytes: number; maxPendingBytes: number; retryAfterSeconds: number;
+    tls: { certFile: string | null; keyFile: string | null; caFile: string | null; requestClientCert: boolean } };
+  /** API keys (bearer tokens) with scopes; none configured means no authentication (see docs/security.md). */
+  auth: { keys: { name: string; key?: string; keyEnv?: string; keyFile?: string; scopes: ('ingest' | 'query' | 'admin')[] }[]; publicMetrics: boolean; minKeyLength: number };
   normalize: { maxLineBytes: number; maxFields: number; maxDepth: number; defaultTimezone: string; defaultService: string | null; maxDeadLetterBytes: number; maxFutureSeconds: number };
   wal: { fsync: boolean; groupCommitMs: number; segmentMaxBytes: number; flushIntervalMs: number; idleFlushMs: number };
   store: { threads: number; memoryLimit: string; retentionDays: number; maxTotalBytes: number; sealAfterHours: number; maintenanceIntervalMs: number };
@@ -69,6 +72,26 @@ export const configSchema = {
     maxDecompressedBytes: int(1024, 64 * 1024 * 1024),
     maxPendingBytes: int(1024 * 1024, 256 * 1024 * 1024),
     retryAfterSeconds: int(1, 1),
+    tls: obj({
+      certFile: { type: ['string', 'null'], minLength: 1, default: null },
+      keyFile: { type: ['string', 'null'], minLength: 1, default: null },
+      caFile: { type: ['string', 'null'], minLength: 1, default: null },
+      requestClientCert: { type: 'boolean', default: false },
+    }),
+  }),
+  auth: obj({
+    keys: {
+      type: 'array', default: [], maxItems: 1000,
+      items: { type: 'object', additionalProperties: false, required: ['name', 'scopes'], properties: {
+        name: { type: 'string', minLength: 1, maxLength: 64 },
+        key: { type: 'string', minLength: 1, maxLength: 512 },
+        keyEnv: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+        keyFile: { type: 'string', minLength: 1 },
+        scopes: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['ingest', 'query', 'admin'] } },
+      } },
+    },
+    publicMetrics: { type: 'boolean', default: false },
+    minKeyLength: int(8, 16),
   }),
   normalize: obj({
     maxLineBytes: int(256, 64 * 1024),

@@ -12,6 +12,7 @@ export const errorCodes = {
   http_unsupported_media_type: 'the request content type is not supported',
   http_overloaded: 'the server is over its ingest limit; retry later',
   http_unauthorized: 'an API key is required',
+  http_forbidden: 'the API key lacks the scope the request needs',
   http_not_found: 'no such resource',
   io_failed: 'a file the command was given could not be read or written',
   internal: 'an unexpected internal error',

@@ -9,6 +9,7 @@ export interface Metrics {
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
   readonly overloaded: Counter<'reason'>;
   readonly sourceDropped: Counter<'source' | 'reason'>;
+  readonly authFailures: Counter<'reason'>;
   readonly walBytes: Gauge;
   readonly walPendingBytes: Gauge;
   readonly storeBytes: Gauge;
@@ -40,6 +41,7 @@ export function createMetrics(): Metrics {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], ...r,
     }),
     sourceDropped: new Counter({ name: 'logsift_source_dropped_total', help: 'Input a source dropped before it became a batch (UDP datagrams over the buffer, frames over a limit, connections refused ...), by source and reason.', labelNames: ['source', 'reason'], ...r }),
+    authFailures: new Counter({ name: 'logsift_auth_failures_total', help: 'Requests refused for their API key, by reason (missing, invalid, scope).', labelNames: ['reason'], ...r }),
     overloaded: new Counter({ name: 'logsift_overload_rejections_total', help: 'Requests refused with 429/503 to protect memory, by reason.', labelNames: ['reason'], ...r }),
     walBytes: new Gauge({ name: 'logsift_wal_bytes', help: 'Bytes in write-ahead-log segments not yet loaded into the store.', ...r }),
     walPendingBytes: new Gauge({ name: 'logsift_wal_pending_bytes', help: 'Bytes waiting for the next group commit.', ...r }),

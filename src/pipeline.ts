@@ -384,7 +384,7 @@ async function openAlerting(config: Config, dir: string, log: Logger, metrics: M
   const route = buildRoute(c.route ?? defaultRouteConfig(names[0] as string), names);
   const inhibit = buildInhibitRules(c.inhibitRules);
   const silences = new SilenceStore();
-  const externalURL = c.externalURL ?? `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${config.server.port}`;
+  const externalURL = c.externalURL ?? `${config.server.tls.certFile ? 'https' : 'http'}://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${config.server.port}`;
   const dispatcher = new Dispatcher(route, inhibit, silences, { externalURL });
   const sink = {
     attempt: (receiver: string, ok: boolean, ms: number) => { metrics.alertAttempts.inc({ receiver, result: ok ? 'ok' : 'error' }); metrics.alertAttemptSeconds.observe({ receiver }, ms / 1000); },

@@ -30,8 +30,8 @@ export async function engineStatus(engine: Engine) {
 }
 
 export function registerOpsRoutes(app: FastifyInstance, engine: Engine): void {
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_req, reply) => {
+  app.get('/healthz', { config: { scope: 'public' } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: { scope: 'public' } }, async (_req, reply) => {
     const h = engine.writePath.health();
     if (!h.ok) return reply.code(503).header('retry-after', '5').send({ status: 'not_ready', ...h });
     return { status: 'ready', ...h };

@@ -51,7 +51,7 @@ export async function runQuery(engine: Engine, p: QueryParams, relation = engine
 
 export function registerQueryRoutes(app: FastifyInstance, engine: Engine): void {
   app.get<{ Querystring: QueryParams }>('/api/v1/query', async (req) => runQuery(engine, req.query));
-  app.post<{ Body: QueryParams }>('/api/v1/query', async (req) => {
+  app.post<{ Body: QueryParams }>('/api/v1/query', { config: { scope: 'query' } }, async (req) => {
     if (typeof req.body !== 'object' || req.body === null) throw new HttpError(400, 'http_bad_request', 'the body must be a JSON object like {"q": "service:api level:error"}');
     return runQuery(engine, req.body);
   });

@@ -10,6 +10,25 @@ import { registerPatternRoutes } from './routes-patterns.js';
 import { registerAnomalyRoutes } from './routes-anomalies.js';
 import { registerAlertRoutes } from './routes-alerts.js';
 import { ensureTemplatesTable } from '../store/templates.js';
+import { readFileSync } from 'node:fs';
+import { installAuth, KeyRing } from './auth.js';
+import { ConfigError } from '../errors.js';
+import type { Config } from '../config.js';
+
+/** The HTTPS options of server.tls, or undefined for plain HTTP; an unreadable file stops the start naming its key. */
+export function tlsOptions(tls: Config['server']['tls']): { cert: Buffer; key: Buffer; ca?: Buffer; requestCert: boolean; rejectUnauthorized: boolean } | undefined {
+  if (tls.certFile === null && tls.keyFile === null) return undefined;
+  if (tls.certFile === null || tls.keyFile === null) throw new ConfigError('server.tls', 'give both certFile and keyFile (PEM) to serve HTTPS');
+  const read = (key: string, path: string) => {
+    try { return readFileSync(path); } catch (err) { throw new ConfigError(`server.tls.${key}`, `cannot read ${path}: ${(err as Error).message}`); }
+  };
+  if (tls.requestClientCert && tls.caFile === null) throw new ConfigError('server.tls.caFile', 'requestClientCert needs the CA that signs client certificates');
+  return {
+    cert: read('certFile', tls.certFile), key: read('keyFile', tls.keyFile),
+    ...(tls.caFile !== null ? { ca: read('caFile', tls.caFile) } : {}),
+    requestCert: tls.requestClientCert, rejectUnauthorized: tls.requestClientCert,
+  };
+}
 
 const LEVEL_ORDER = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 function levelAtLeast(level: string, min: string): string {
@@ -17,7 +36,14 @@ function levelAtLeast(level: string, min: string): string {
 }
 
 export async function buildServer(engine: Engine): Promise<FastifyInstance> {
+  const ring = KeyRing.from(engine.config.auth);
+  const https = tlsOptions(engine.config.server.tls);
+  const host = engine.config.server.host;
+  if (!ring.enabled && !['127.0.0.1', '::1', 'localhost'].includes(host)) {
+    engine.log.warn({ host }, 'no API key is configured (auth.keys) and the server listens beyond loopback: anyone who reaches it can read and write logs');
+  }
   const app = fastify({
+    ...(https ? { https } : {}),
     // Per-request lines are info level: the HTTP log starts at warn, request latency goes to /metrics instead.
     loggerInstance: engine.log.child({ component: 'http' }, { level: levelAtLeast(engine.log.level, 'warn') }) as FastifyBaseLogger,
     bodyLimit: engine.config.server.maxBodyBytes,
@@ -27,6 +53,7 @@ export async function buildServer(engine: Engine): Promise<FastifyInstance> {
     return503OnClosing: true,
   });
   installErrorHandler(app);
+  installAuth(app, ring, engine.config.auth.publicMetrics, engine.metrics);
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
     engine.metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);

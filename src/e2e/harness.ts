@@ -15,11 +15,11 @@ export function tempDir(prefix: string): string {
 }
 
 /** Starts a server; resolves once it listens (within 30 s), with its URL parsed from the startup log line. */
-export async function startServer(dataDir: string, config: Record<string, unknown> = {}, extraArgs: string[] = []): Promise<RunningServer> {
+export async function startServer(dataDir: string, config: Record<string, unknown> = {}, extraArgs: string[] = [], env: Record<string, string> = {}): Promise<RunningServer> {
   const cfgPath = join(dataDir, '..', `${dataDir.split('/').pop()}-config.yaml`);
   writeFileSync(cfgPath, stringify({ dataDir, log: { level: 'info' }, ...config }));
   const child = spawn(process.execPath, [binPath, 'serve', '--config', cfgPath, '--port', '0', ...extraArgs], {
-    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOGSIFT_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOGSIFT_URL: '', ...env },
   });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
@@ -27,7 +27,7 @@ export async function startServer(dataDir: string, config: Record<string, unknow
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start within 30 s; output:\n${out}`)), 30_000);
     const check = () => {
-      const m = /"address":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out);
+      const m = /"address":"(https?:\/\/127\.0\.0\.1:\d+)"/.exec(out);
       if (m?.[1]) { clearTimeout(timer); resolve(m[1]); }
     };
     child.stdout?.on('data', check);
