@@ -150,3 +150,19 @@ test('vendored content types, gzip, whole-body errors and the start-up requests 
   // logsift's own routes are unaffected.
   assert.equal((await getJson(`${server.url}/healthz`)).status, 200);
 });
+
+test('a body the write path cannot take now is a 429 es_rejected_execution_exception with Retry-After', async () => {
+  const small = await startServer(join(tempDir('es-429'), 'data'), { store: { retentionDays: 0 }, server: { maxPendingBytes: 1024 * 1024, retryAfterSeconds: 2 } });
+  try {
+    const doc = `{"index":{}}\n${JSON.stringify({ message: 'x'.repeat(1000) })}\n`;
+    const r = await post(`${small.url}/big/_bulk`, doc.repeat(1200), { 'content-type': 'application/x-ndjson' });
+    assert.equal(r.status, 429);
+    assert.equal(r.headers.get('retry-after'), '2');
+    assert.equal((r.body.error as { type: string }).type, 'es_rejected_execution_exception');
+    assert.equal(r.body.status, 429);
+    const ok = await post(`${small.url}/big/_bulk`, doc, { 'content-type': 'application/x-ndjson' });
+    assert.equal(ok.status, 200);
+  } finally {
+    await small.stop();
+  }
+});
