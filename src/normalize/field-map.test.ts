@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fieldAliases, isIpAddress, mapFields, type MapContext } from './field-map.js';
+import { fieldAliases, hasField, isIpAddress, mapFields, type MapContext } from './field-map.js';
 import type { Draft, Parsed } from './result.js';
 import { resolveZone } from './timezone.js';
 
@@ -107,4 +107,35 @@ test('__proto__ and constructor keys end up as plain metadata data', () => {
 test('isIpAddress accepts IPv4 and IPv6 as the schema does', () => {
   for (const ok of ['1.2.3.4', '255.255.255.255', '::1', '2001:db8::1', '::ffff:10.0.0.1']) assert.ok(isIpAddress(ok), ok);
   for (const bad of ['256.1.1.1', '01.2.3.4', '1.2.3', 'fe80::1%eth0', 'localhost', '', '1.2.3.4:80']) assert.ok(!isIpAddress(bad), bad);
+});
+
+test('ECS documents map alike nested or with dotted keys (Filebeat, Logstash, ECS loggers)', () => {
+  const nested = draft({
+    '@timestamp': '2026-01-05T10:00:00.123Z', message: 'GET /cart 500', log: { level: 'error', logger: 'http' },
+    service: { name: 'shop', version: '2' }, host: { hostname: 'web-1', os: { type: 'linux' } }, trace: { id: 't1' }, span: { id: 's1' },
+    user: { name: 'ann' }, source: { ip: '10.0.0.9' }, ecs: { version: '8.11.0' },
+  });
+  const dotted = draft({
+    '@timestamp': '2026-01-05T10:00:00.123Z', message: 'GET /cart 500', 'log.level': 'error', 'log.logger': 'http',
+    'service.name': 'shop', 'service.version': '2', 'host.hostname': 'web-1', 'host.os.type': 'linux', 'trace.id': 't1', 'span.id': 's1',
+    'user.name': 'ann', 'source.ip': '10.0.0.9', 'ecs.version': '8.11.0',
+  });
+  for (const d of [nested, dotted]) {
+    assert.deepEqual([d.timestamp, d.level, d.service, d.host, d.trace_id, d.span_id, d.user_id, d.ip_address],
+      ['2026-01-05T10:00:00.123Z', 'ERROR', 'shop', 'web-1', 't1', 's1', 'ann', '10.0.0.9']);
+  }
+  // host.name beats host.hostname, user.id beats user.name.
+  const both = draft({ message: 'm', host: { name: 'n', hostname: 'h' }, user: { id: 'u7', name: 'ann' } });
+  assert.deepEqual([both.host, both.user_id], ['n', 'u7']);
+  assert.deepEqual(both.metadata, { host: { hostname: 'h' }, user: { name: 'ann' } });
+});
+
+test('hasField finds a field by any alias, flat or nested, only with a value mapFields would take', () => {
+  assert.ok(hasField({ app: 'a' }, 'service'));
+  assert.ok(hasField({ service: { name: 'x' } }, 'service'));
+  assert.ok(hasField({ 'service.name': 'x' }, 'service'));
+  assert.ok(!hasField({ service: { type: 'x' } }, 'service'));
+  assert.ok(!hasField({ service: '' }, 'service'));
+  assert.ok(!hasField({ message: 'm' }, 'service'));
+  assert.ok(hasField({ log: { level: 'warn' } }, 'level'));
 });

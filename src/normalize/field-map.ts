@@ -17,9 +17,9 @@ export const fieldAliases: Readonly<Record<MappedField, readonly string[]>> = {
   level: ['level', 'lvl', 'severity', 'loglevel', 'log.level', 'levelname', '@level'],
   timestamp: ['timestamp', '@timestamp', 'ts', 'time', 'datetime', 'date', 't', 'eventTime'],
   service: ['service', 'svc', 'app', 'application', 'service_name', 'service.name'],
-  user_id: ['user_id', 'userId', 'user', 'uid', 'username', 'usr.id', 'user.id'],
+  user_id: ['user_id', 'userId', 'user', 'uid', 'username', 'usr.id', 'user.id', 'user.name'],
   ip_address: ['ip_address', 'ip', 'client_ip', 'clientip', 'remote_addr', 'remote_ip', 'src_ip', 'source_ip', 'ipAddress', 'client.ip', 'source.ip'],
-  host: ['host', 'hostname', 'host.name'],
+  host: ['host', 'hostname', 'host.name', 'host.hostname'],
   trace_id: ['trace_id', 'traceId', 'traceid', 'trace.id'],
   span_id: ['span_id', 'spanId', 'span.id'],
 };
@@ -93,6 +93,23 @@ function collect(obj: Record<string, unknown>, keys: readonly string[]): Best {
     }
   }
   return best;
+}
+
+/**
+ * True when `obj` holds a value that mapFields would take for `field` (by any alias, flat or one level nested):
+ * e.g. a protocol decoder fills in a service only when the record names none of its own.
+ */
+export function hasField(obj: Record<string, unknown>, field: MappedField): boolean {
+  const slot = FIELDS.indexOf(field);
+  for (const name of fieldAliases[field]) {
+    if (Object.hasOwn(obj, name) && acceptable(slot, obj[name])) return true;
+    const dot = name.indexOf('.');
+    if (dot < 0) continue;
+    const parent = obj[name.slice(0, dot)];
+    const child = name.slice(dot + 1);
+    if (isPlainObject(parent) && Object.hasOwn(parent, child) && acceptable(slot, parent[child])) return true;
+  }
+  return false;
 }
 
 /** Adds every field not taken by `best` to `meta` (nested objects minus their taken keys; emptied ones dropped). */
