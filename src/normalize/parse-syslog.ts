@@ -3,7 +3,7 @@ import { inferLevel, syslogSeverityLevel } from './level.js';
 import type { MapContext } from './field-map.js';
 import { parseRfc5424 } from './parse-rfc5424.js';
 import { reject, type Draft, type Parsed } from './result.js';
-import { facilityName, pidValue, readPri } from './syslog-pri.js';
+import { facilityName, pidValue, readPri, severityName } from './syslog-pri.js';
 import { scanTimestamp, wallToIso } from './timestamp.js';
 
 /**
@@ -43,7 +43,7 @@ export function parseRfc3164(line: string, start: number, pri: number, mc: MapCo
   while (line.charCodeAt(i) === 32) i++;
   const d: Draft = { ok: true, format: 'rfc3164', message: '', timestamp, level: 'INFO', metadata: null };
   const meta: Record<string, unknown> = {};
-  if (pri >= 0) meta.facility = facilityName(pri);
+  if (pri >= 0) { meta.facility = facilityName(pri); meta.severity = severityName(pri); }
   const sp = line.indexOf(' ', i);
   const first = line.slice(i, sp < 0 ? line.length : sp);
   if (!first.endsWith(':') && !first.includes('[')) {
