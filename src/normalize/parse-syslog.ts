@@ -13,6 +13,12 @@ import { scanTimestamp, wallToIso } from './timestamp.js';
 const TAG = /([^\s[\]:]{1,64})(?: (\d[\w.]{0,31})| ([^\s[\]:]{1,64})(?=\[))?(?:\[([^\]\s]{0,32})\])?:(?: |$)/y;
 
 /**
+ * With PRI only: `app[pid]` followed by a space and no colon, as rsyslog's RSYSLOG_TraditionalForwardFormat writes a
+ * message it received as RFC 5424 (its tag is APP-NAME[PROCID]). Groups as in TAG.
+ */
+const TAG_NO_COLON = /([^\s[\]:]{1,64})()()\[(\d{1,15})\](?: |$)/y;
+
+/**
  * Parses a line that starts with `<PRI>`: RFC 5424 when the version `1 ` follows, else RFC 3164.
  * Returns null when neither shape fits, so the line falls through to the other formats.
  */
@@ -52,12 +58,18 @@ export function parseRfc3164(line: string, start: number, pri: number, mc: MapCo
     while (line.charCodeAt(i) === 32) i++;
   }
   TAG.lastIndex = i;
-  const tag = TAG.exec(line);
+  let tag = TAG.exec(line);
+  let tagEnd = TAG.lastIndex;
+  if (tag === null && pri >= 0) {
+    TAG_NO_COLON.lastIndex = i;
+    tag = TAG_NO_COLON.exec(line);
+    tagEnd = TAG_NO_COLON.lastIndex;
+  }
   if (tag !== null) {
-    d.service = tag[3] === undefined ? tag[1] : `${tag[1]} ${tag[3]}`;
-    if (tag[2] !== undefined) meta.app_version = tag[2];
+    d.service = tag[3] === undefined || tag[3] === '' ? tag[1] : `${tag[1]} ${tag[3]}`;
+    if (tag[2] !== undefined && tag[2] !== '') meta.app_version = tag[2];
     if (tag[4] !== undefined && tag[4].length > 0) meta.pid = pidValue(tag[4]);
-    i = TAG.lastIndex;
+    i = tagEnd;
   } else if (strict) {
     return null;
   }
