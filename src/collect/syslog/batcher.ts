@@ -41,6 +41,8 @@ export class Batcher {
   private idle: (() => void)[] = [];
   /** Bytes of messages not yet durable: being assembled, queued or being ingested. */
   bufferedBytes = 0;
+  /** The most bufferedBytes ever held (status: shows the bound holds). */
+  peakBufferedBytes = 0;
   /** The write path refused the next batch (ctx.overloaded): readers pause until it takes it. */
   stalled = false;
   batches = 0;
@@ -62,6 +64,7 @@ export class Batcher {
     this.current.frames.push(frame);
     this.current.bytes += bytes;
     this.bufferedBytes += bytes;
+    if (this.bufferedBytes > this.peakBufferedBytes) this.peakBufferedBytes = this.bufferedBytes;
     this.messages++;
     if (this.current.frames.length >= this.opts.batchLines || this.current.bytes >= this.opts.batchBytes) this.seal();
     else this.timer ??= setTimeout(() => { this.timer = undefined; this.seal(); }, this.opts.batchWaitMs);

@@ -170,7 +170,7 @@ export function createSyslogSource(o: SyslogOptions): Source {
           idle_closed: c.idle_closed, connection_errors: c.connection_errors, octet_counted_frames: c.octet_counted_frames + sum(conns, (f) => f.octetFrames), trailer_frames: c.trailer_frames + sum(conns, (f) => f.trailerFrames),
           ...(tls ? { tls_handshake_errors: c.tls_handshake_errors } : {}),
         }),
-        messages: batcher?.messages ?? 0, batches: batcher?.batches ?? 0, buffered_bytes: batcher?.bufferedBytes ?? 0,
+        messages: batcher?.messages ?? 0, batches: batcher?.batches ?? 0, buffered_bytes: batcher?.bufferedBytes ?? 0, peak_buffered_bytes: batcher?.peakBufferedBytes ?? 0,
         inflight_batches: batcher?.inflightBatches ?? 0, stalled: batcher?.stalled ?? false,
       };
     },
