@@ -83,3 +83,8 @@ test('the decoder body round-trips frames, bytes as they are', () => {
   assert.throws(() => decodeFrames(Buffer.from('5 abc')), RangeError);
   assert.throws(() => decodeFrames(Buffer.from('x abc')), RangeError);
 });
+
+test('auto: a last line of digits without a trailer is a line, not a cut octet count', () => {
+  assert.deepEqual(split('auto', '<13>a\n12345').frames, ['<13>a', '12345']);
+  assert.deepEqual(split('octet-counting', '12345').skipped, [['framing_error', 5]]);
+});

@@ -99,7 +99,8 @@ export class FrameSplitter {
     }
     if (rest.length === 0) return;
     const octet = this.octetHeader(rest, 0);
-    if (octet !== null) { this.sink.skipped('framing_error', rest.length); return; } // a cut octet-counted frame
+    // A cut octet-counted frame (or, forced to octet counting, anything left) is not a message.
+    if (typeof octet === 'object' && octet !== null) { this.sink.skipped('framing_error', rest.length); return; }
     if (this.mode === 'octet-counting') { this.sink.skipped('framing_error', rest.length); return; }
     this.trailerFrames++;
     this.emit(rest);
