@@ -128,7 +128,8 @@ export class Engine {
     for (const src of this.sources) {
       if (!src.start) continue;
       await src.start(this.sourceContext(src));
-      this.log.info({ source: src.name, type: src.type }, 'source started');
+      // With its status, so a listener's actual port (port 0 in tests) is in the log.
+      this.log.info({ ...src.status?.(), source: src.name, type: src.type }, 'source started');
     }
   }
 

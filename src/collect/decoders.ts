@@ -1,8 +1,12 @@
 // Protocol body decoders, run on the intake worker threads: each turns a request body of its protocol into plain
 // objects that normalize/ maps like a JSON record. One entry per protocol; the sources name them as body formats.
 
-/** Items decoded from one body, in order; `decoded` is returned to the source as is (e.g. bulk actions for its response). */
-export interface Decoded { values: unknown[]; decoded?: unknown }
+/**
+ * Items decoded from one body, in order; `decoded` is returned to the source as is (e.g. bulk actions for its response).
+ * With `lines: true` each value is one raw line (a Uint8Array of UTF-8 text) that is normalized exactly like one line
+ * of a `lines` body (format detection included), even when it holds line breaks: for framed text protocols (syslog).
+ */
+export interface Decoded { values: unknown[]; decoded?: unknown; lines?: boolean }
 
 /** A body that cannot be decoded at all throws this; the engine keeps the body as one dead letter with the message. */
 export class DecodeError extends Error {}

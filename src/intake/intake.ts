@@ -105,6 +105,30 @@ export class Intake {
     return out;
   }
 
+  /**
+   * Normalizes raw lines that were framed by a protocol (one syslog frame each, which may hold line breaks): each
+   * is one record or one dead letter (invalid_utf8 alone), exactly as if it had been one line of a `lines` body.
+   */
+  rawLines(values: readonly Uint8Array[], ctx: IntakeContext): IntakeResult {
+    const out: IntakeResult = { records: [], jsons: [], deadLetters: [], skipped: 0, itemErrors: [] };
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v === undefined || v.length === 0) { out.skipped++; continue; }
+      const before = out.deadLetters.length;
+      let s: string | undefined;
+      try { s = fatalDecoder.decode(v); } catch {
+        out.deadLetters.push({ reason: 'invalid_utf8', error: rejectReasons.invalid_utf8, raw: Buffer.from(v) });
+      }
+      if (s !== undefined) {
+        if (s.trim().length === 0) { out.skipped++; continue; }
+        this.oneLine(s, ctx, out);
+      }
+      const dl = out.deadLetters[before];
+      if (dl) out.itemErrors?.push({ index: i, reason: dl.reason, error: dl.error });
+    }
+    return out;
+  }
+
   private oneLine(line: string, ctx: IntakeContext, out: IntakeResult): void {
     if (line.length > this.opts.maxLineBytes || (line.length * 3 > this.opts.maxLineBytes && Buffer.byteLength(line) > this.opts.maxLineBytes)) {
       out.deadLetters.push({

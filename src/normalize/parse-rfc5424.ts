@@ -2,7 +2,7 @@
 import { syslogSeverityLevel } from './level.js';
 import type { MapContext } from './field-map.js';
 import { quote, reject, setOwn, type Draft, type Parsed } from './result.js';
-import { facilityName, pidValue } from './syslog-pri.js';
+import { facilityName, pidValue, severityName } from './syslog-pri.js';
 import { closingQuote, tokenEnd } from './quoted.js';
 import { timestampToIso } from './timestamp.js';
 
@@ -37,8 +37,11 @@ function parseSd(line: string, i: number, maxFields: number): Sd | null {
   while (line.charCodeAt(i) === OPEN && sd.fields <= maxFields) {
     const idEnd = tokenEnd(line, i + 1, NAME_STOPS);
     if (idEnd === i + 1) return null;
-    const params: Record<string, unknown> = {};
-    setOwn(sd.sd, line.slice(i + 1, idEnd), params);
+    // An SD-ID given twice (RFC 5424 forbids it, senders do it) merges into one: no param is lost.
+    const id = line.slice(i + 1, idEnd);
+    const seen = Object.hasOwn(sd.sd, id) ? sd.sd[id] : undefined;
+    const params: Record<string, unknown> = seen ?? {};
+    if (seen === undefined) setOwn(sd.sd, id, params);
     sd.fields++;
     i = readParams(line, idEnd, params, sd, maxFields);
     if (i < 0) return null;
@@ -66,7 +69,7 @@ export function parseRfc5424(line: string, pri: number, i: number, mc: MapContex
     timestamp = timestampToIso(ts, mc.zone, mc.receivedAt);
     if (timestamp === null) return reject('invalid_timestamp', `cannot parse RFC 5424 timestamp ${quote(ts)}: it must be RFC 3339`);
   }
-  const meta: Record<string, unknown> = { facility: facilityName(pri) };
+  const meta: Record<string, unknown> = { facility: facilityName(pri), severity: severityName(pri) };
   if (line.charCodeAt(j) === OPEN) {
     const sd = parseSd(line, j, maxFields - 1);
     if (sd === null) return null;

@@ -11,7 +11,7 @@ test('RFC 3164 with PRI: level from severity, facility name, host, app and pid',
   assert.equal(d.host, 'mymachine');
   assert.equal(d.service, 'su');
   assert.equal(d.message, '\'su root\' failed for lonvick on /dev/pts/8');
-  assert.deepEqual(d.metadata, { facility: 'auth', pid: 123 });
+  assert.deepEqual(d.metadata, { facility: 'auth', severity: 'crit', pid: 123 });
 });
 
 test('RFC 3164 without PRI: Linux and OpenSSH shapes', () => {
@@ -44,4 +44,16 @@ test('not syslog: null, so other formats get the line', () => {
     assert.equal(l.startsWith('<') ? parseSyslogWithPri(l, mc, 200) : parseRfc3164(l, 0, -1, mc), null, l);
   }
   assert.equal(rejected(parseSyslogWithPri('<13>Feb 30 17:32:18 h a: m', mc, 200)).reason, 'invalid_timestamp');
+});
+
+test('RFC 3164 with PRI: a message holding line breaks stays whole', () => {
+  const d = ok(parseSyslogWithPri('<11>Oct 11 22:14:15 web app[7]: Traceback:\n  File "x.py"\nValueError', mc, 200));
+  assert.deepEqual([d.level, d.service, d.message, d.metadata], ['ERROR', 'app', 'Traceback:\n  File "x.py"\nValueError', { facility: 'user', severity: 'err', pid: 7 }]);
+});
+
+test('RFC 3164 with PRI: `app[pid]` without a colon (rsyslog forwarding an RFC 5424 message in the traditional format)', () => {
+  const d = ok(parseSyslogWithPri('<131>Dec  3 10:08:14 vm rs0-x[77] via rsyslog 0', mc, 200));
+  assert.deepEqual([d.host, d.service, d.message, d.level, d.metadata], ['vm', 'rs0-x', 'via rsyslog 0', 'ERROR', { facility: 'local0', severity: 'err', pid: 77 }]);
+  const e = ok(parseSyslogWithPri('<13>Dec  3 10:08:14 vm just [some] words', mc, 200));
+  assert.deepEqual([e.service, e.message], [undefined, 'just [some] words']);
 });

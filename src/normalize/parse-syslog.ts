@@ -3,7 +3,7 @@ import { inferLevel, syslogSeverityLevel } from './level.js';
 import type { MapContext } from './field-map.js';
 import { parseRfc5424 } from './parse-rfc5424.js';
 import { reject, type Draft, type Parsed } from './result.js';
-import { facilityName, pidValue, readPri } from './syslog-pri.js';
+import { facilityName, pidValue, readPri, severityName } from './syslog-pri.js';
 import { scanTimestamp, wallToIso } from './timestamp.js';
 
 /**
@@ -11,6 +11,12 @@ import { scanTimestamp, wallToIso } from './timestamp.js';
  * as login writes), each followed by `:`. Groups: name, version, second word, pid.
  */
 const TAG = /([^\s[\]:]{1,64})(?: (\d[\w.]{0,31})| ([^\s[\]:]{1,64})(?=\[))?(?:\[([^\]\s]{0,32})\])?:(?: |$)/y;
+
+/**
+ * With PRI only: `app[pid]` followed by a space and no colon, as rsyslog's RSYSLOG_TraditionalForwardFormat writes a
+ * message it received as RFC 5424 (its tag is APP-NAME[PROCID]). Groups as in TAG.
+ */
+const TAG_NO_COLON = /([^\s[\]:]{1,64})()()\[(\d{1,15})\](?: |$)/y;
 
 /**
  * Parses a line that starts with `<PRI>`: RFC 5424 when the version `1 ` follows, else RFC 3164.
@@ -43,7 +49,7 @@ export function parseRfc3164(line: string, start: number, pri: number, mc: MapCo
   while (line.charCodeAt(i) === 32) i++;
   const d: Draft = { ok: true, format: 'rfc3164', message: '', timestamp, level: 'INFO', metadata: null };
   const meta: Record<string, unknown> = {};
-  if (pri >= 0) meta.facility = facilityName(pri);
+  if (pri >= 0) { meta.facility = facilityName(pri); meta.severity = severityName(pri); }
   const sp = line.indexOf(' ', i);
   const first = line.slice(i, sp < 0 ? line.length : sp);
   if (!first.endsWith(':') && !first.includes('[')) {
@@ -52,12 +58,18 @@ export function parseRfc3164(line: string, start: number, pri: number, mc: MapCo
     while (line.charCodeAt(i) === 32) i++;
   }
   TAG.lastIndex = i;
-  const tag = TAG.exec(line);
+  let tag = TAG.exec(line);
+  let tagEnd = TAG.lastIndex;
+  if (tag === null && pri >= 0) {
+    TAG_NO_COLON.lastIndex = i;
+    tag = TAG_NO_COLON.exec(line);
+    tagEnd = TAG_NO_COLON.lastIndex;
+  }
   if (tag !== null) {
-    d.service = tag[3] === undefined ? tag[1] : `${tag[1]} ${tag[3]}`;
-    if (tag[2] !== undefined) meta.app_version = tag[2];
+    d.service = tag[3] === undefined || tag[3] === '' ? tag[1] : `${tag[1]} ${tag[3]}`;
+    if (tag[2] !== undefined && tag[2] !== '') meta.app_version = tag[2];
     if (tag[4] !== undefined && tag[4].length > 0) meta.pid = pidValue(tag[4]);
-    i = TAG.lastIndex;
+    i = tagEnd;
   } else if (strict) {
     return null;
   }

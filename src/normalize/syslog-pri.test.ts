@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { facilityName, pidValue, readPri, syslogFacilities } from './syslog-pri.js';
+import { facilityName, pidValue, readPri, severityName, syslogFacilities } from './syslog-pri.js';
 
 test('readPri accepts <0>..<191> and nothing else', () => {
   assert.deepEqual(readPri('<0>x'), { pri: 0, end: 3 });
@@ -20,4 +20,8 @@ test('pids are numbers when they are plain digits', () => {
   assert.equal(pidValue('42'), 42);
   assert.equal(pidValue('worker-1'), 'worker-1');
   assert.equal(pidValue('1234567890123456'), '1234567890123456');
+});
+
+test('severity names follow RFC 5424 codes', () => {
+  assert.deepEqual([0, 3, 4, 5, 6, 7, 165].map(severityName), ['emerg', 'err', 'warning', 'notice', 'info', 'debug', 'notice']);
 });

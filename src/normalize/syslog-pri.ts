@@ -6,6 +6,9 @@ export const syslogFacilities = [
   'ntp', 'security', 'console', 'solaris-cron', 'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7',
 ] as const;
 
+/** RFC 5424 severity keywords, by code 0..7 (the level keeps less: notice is INFO, emerg/alert/crit are FATAL). */
+export const syslogSeverities = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'] as const;
+
 /** Reads `<0>`..`<191>` at the start of the line: the PRI value and the index after `>`, or null. */
 export function readPri(line: string): { pri: number; end: number } | null {
   if (line.charCodeAt(0) !== 60) return null; // <
@@ -23,6 +26,10 @@ export function readPri(line: string): { pri: number; end: number } | null {
 
 export function facilityName(pri: number): string {
   return syslogFacilities[pri >> 3] ?? String(pri >> 3);
+}
+
+export function severityName(pri: number): string {
+  return syslogSeverities[pri & 7] ?? String(pri & 7);
 }
 
 /** A pid as a number when it is plain digits, else the string as written. */
