@@ -15,7 +15,8 @@ port.on('message', (msg: { id: number; job: IntakeJob }) => {
     const bytes = new Uint8Array(batch.buf.length);
     bytes.set(batch.buf);
     const slots = Float64Array.from(batch.slots);
-    port.postMessage({ id: msg.id, out: { ok: true, batch: { ...batch, buf: bytes, slots } } }, [bytes.buffer, slots.buffer]);
+    // The decoder's items, per-item errors and report travel with the batch.
+    port.postMessage({ id: msg.id, out: { ...out, batch: { ...batch, buf: bytes, slots } } }, [bytes.buffer, slots.buffer]);
   } catch (err) {
     port.postMessage({ id: msg.id, error: (err as Error).stack ?? String(err) });
   }
