@@ -1,3 +1,4 @@
 // Registers every protocol decoder. Imported by the intake job runner (src/intake/jobs.ts), on each worker thread.
 // Each protocol module calls registerDecoder() when imported; add one import line per protocol here.
 import './otlp/decode.js';
+import './loki/decode.js';

@@ -1,3 +1,4 @@
 // Registers every source type (each module calls registerSourceType when imported). Imported by the composition root;
 // add one import line per source type here.
 import './otlp/source.js';
+import './loki/source.js';
