@@ -99,6 +99,7 @@ export class Engine {
         return why;
       },
       retryAfterSeconds: this.config.server.retryAfterSeconds,
+      limits: { maxBodyBytes: this.config.server.maxBodyBytes, maxDecompressedBytes: this.config.server.maxDecompressedBytes },
       dropped: (reason, n = 1) => {
         stats.dropped[reason] = (stats.dropped[reason] ?? 0) + n;
         this.metrics.sourceDropped.inc({ source: src.name, reason }, n);
@@ -115,7 +116,7 @@ export class Engine {
   /** A source's batch: normalized and stored under the source's name; a body that does not decode is one dead letter. */
   async ingestFrom(source: string, b: SourceBatch): Promise<SourceIngestResult> {
     const ctx = { receivedAt: b.receivedAt ?? this.now(), source, ...(b.service ? { service: b.service } : {}) };
-    const r = await this.ingest(b.format, b.body, ctx);
+    const r = await this.ingest(b.format, b.body, ctx, b.decoderOptions);
     return {
       accepted: r.accepted, rejected: r.rejected, skipped: r.skipped, reasons: r.reasons, itemErrors: r.itemErrors ?? [],
       ...(r.items !== undefined ? { items: r.items } : {}), ...(r.decoded !== undefined ? { decoded: r.decoded } : {}),
@@ -219,7 +220,7 @@ export class Engine {
    * resolves after the batch is durable. For a body that does not parse or decode, the body is kept whole as one dead
    * letter (when within normalize.maxDeadLetterBytes) and `jsonError` says why.
    */
-  async ingest(kind: string, body: Buffer, ctx: IntakeContext): Promise<IngestSummary & { jsonError?: string; items?: number; itemErrors?: ItemError[]; decoded?: unknown }> {
+  async ingest(kind: string, body: Buffer, ctx: IntakeContext, decoderOptions?: unknown): Promise<IngestSummary & { jsonError?: string; items?: number; itemErrors?: ItemError[]; decoded?: unknown }> {
     const size = body.length;
     this.metrics.ingestBytes.inc({ source: ctx.source }, size);
     const stats = this.sourceStats(ctx.source);
@@ -233,7 +234,7 @@ export class Engine {
       for (const [k, n] of Object.entries(s.reasons)) stats.rejected_by_reason[k] = (stats.rejected_by_reason[k] ?? 0) + n;
       return s;
     };
-    const out = await this.pool.run({ kind, body, receivedAtMs: ctx.receivedAt.getTime(), source: ctx.source, ...(ctx.service ? { service: ctx.service } : {}) });
+    const out = await this.pool.run({ kind, body, receivedAtMs: ctx.receivedAt.getTime(), source: ctx.source, ...(ctx.service ? { service: ctx.service } : {}), ...(decoderOptions !== undefined ? { decoderOptions } : {}) });
     if (!out.ok) {
       const what = kind === 'json' ? 'cannot parse JSON body' : `cannot decode the ${kind} body`;
       if (body.length > this.config.normalize.maxDeadLetterBytes) {

@@ -2,3 +2,5 @@
 // Each protocol module calls registerDecoder() when imported; add one import line per protocol here.
 import './elasticsearch/bulk-decoder.js';
 import './syslog/decoder.js';
+import './otlp/decode.js';
+import './loki/decode.js';

@@ -1,5 +1,6 @@
 // Protocol body decoders, run on the intake worker threads: each turns a request body of its protocol into plain
 // objects that normalize/ maps like a JSON record. One entry per protocol; the sources name them as body formats.
+import type { NormalizeOptions } from '../normalize/index.js';
 
 /**
  * Items decoded from one body, in order; `decoded` is returned to the source as is (e.g. bulk actions for its response).
@@ -17,7 +18,13 @@ export class DecodeError extends Error {}
  * has them, and every other attribute as a top-level key under its original name (it becomes metadata). A value that
  * is not a record the decoder can map may be any JSON value: normalize/ dead-letters it with its reason.
  */
-export type Decoder = (body: Buffer) => Decoded;
+export type Decoder = (body: Buffer, ctx: DecodeContext) => Decoded;
+
+/**
+ * What a decoder may know besides the body: the normalize options (a decoder that parses text lines itself uses
+ * them), the time received, and the source's own decoder options (SourceBatch.decoderOptions, plain JSON data).
+ */
+export interface DecodeContext { readonly normalize: NormalizeOptions; readonly receivedAt: Date; readonly options?: unknown }
 
 const decoders = new Map<string, Decoder>();
 

@@ -29,6 +29,8 @@ export interface SourceBatch {
   service?: string;
   /** When it arrived; now by default. */
   receivedAt?: Date;
+  /** Options handed to the protocol decoder on the worker (plain JSON data, e.g. a label mapping). */
+  decoderOptions?: unknown;
 }
 
 /** A rejected item of a decoded body: its index among the body's items, why, and the reason code. */
@@ -62,6 +64,8 @@ export interface SourceContext {
   overloaded(extraBytes?: number): string | undefined;
   /** Seconds a client should wait after a 429 (server.retryAfterSeconds). */
   readonly retryAfterSeconds: number;
+  /** The body limits of HTTP sources: as sent (server.maxBodyBytes) and once decompressed (server.maxDecompressedBytes). */
+  readonly limits: { readonly maxBodyBytes: number; readonly maxDecompressedBytes: number };
   /** Counts input the source had to drop before it became a batch (UDP overflow, a frame over a limit ...), by reason. */
   dropped(reason: string, n?: number): void;
   /** Holds `bytes` of memory against server.maxPendingBytes until released (bodies being read). */

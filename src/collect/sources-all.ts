@@ -2,3 +2,5 @@
 // add one import line per source type here.
 import './elasticsearch/source.js';
 import './syslog/index.js';
+import './otlp/source.js';
+import './loki/source.js';

@@ -11,7 +11,7 @@ import '../collect/decoders-all.js';
 export interface IntakeSettings { normalize: NormalizeOptions; maxDeadLetterBytes: number; window: TimeWindow; sessions?: SessionKeyConfig; durationFields?: string[] }
 
 /** `kind`: `lines`, `json` or the name of a protocol decoder (collect/decoders.ts). */
-export interface IntakeJob { kind: string; body: Uint8Array; receivedAtMs: number; source: string; service?: string }
+export interface IntakeJob { kind: string; body: Uint8Array; receivedAtMs: number; source: string; service?: string; decoderOptions?: unknown }
 
 /**
  * A serialized batch (with, for decoded bodies, the items found, each rejected item and what the decoder reports
@@ -39,7 +39,7 @@ export function createJobRunner(settings: IntakeSettings): (job: IntakeJob) => I
       const decode = decoderFor(job.kind);
       if (!decode) return { ok: false, jsonError: `BUG: no decoder named ${job.kind}` };
       let d;
-      try { d = decode(body); } catch (err) {
+      try { d = decode(body, { normalize: settings.normalize, receivedAt, ...(job.decoderOptions !== undefined ? { options: job.decoderOptions } : {}) }); } catch (err) {
         if (err instanceof DecodeError || err instanceof RangeError || err instanceof TypeError || err instanceof SyntaxError) return { ok: false, jsonError: (err as Error).message };
         throw err;
       }

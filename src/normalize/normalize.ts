@@ -5,7 +5,7 @@ import type { MapContext } from './field-map.js';
 import { bytesOver, checkFieldSize, lineTooLong } from './limits.js';
 import type { NormalizeContext, NormalizeOptions } from './options.js';
 import { parseJsonValue } from './parse-json.js';
-import { reject, type Draft, type NormalizeResult } from './result.js';
+import { reject, type Draft, type NormalizeResult, type Parsed } from './result.js';
 import { zoneFor } from './timestamp.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -69,6 +69,19 @@ export function normalizeLine(line: string, ctx: NormalizeContext, opts: Normali
   if (s.length === 0) return reject('missing_message', 'the line is blank');
   const parsed = detectAndParse(s, mapContext(ctx, opts), opts);
   return parsed.ok ? finish(parsed, ctx, opts) : parsed;
+}
+
+/**
+ * Parses one line into the fields it names, as normalizeLine does but without the service default and the field
+ * size limits: for decoders that merge a line with their protocol's fields (a Loki entry's labels) and hand the result
+ * to normalizeObject.
+ */
+export function parseLine(line: string, ctx: NormalizeContext, opts: NormalizeOptions): Parsed {
+  const over = bytesOver(line, opts.maxLineBytes);
+  if (over >= 0) return lineTooLong(over, opts.maxLineBytes);
+  const s = line.trim();
+  if (s.length === 0) return reject('missing_message', 'the line is blank');
+  return detectAndParse(s, mapContext(ctx, opts), opts);
 }
 
 /** Normalizes one raw line: checks maxLineBytes and UTF-8 validity first (line_too_long / invalid_utf8). */

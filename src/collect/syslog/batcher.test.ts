@@ -20,6 +20,7 @@ function fake(): Fake {
     retryAfterSeconds: 1,
     dropped: (r, n = 1) => { f.drops[r] = (f.drops[r] ?? 0) + n; },
     reserve: (n) => { f.reserved += n; return () => { f.reserved -= n; }; },
+    limits: { maxBodyBytes: 16 << 20, maxDecompressedBytes: 64 << 20 },
     now: () => new Date(),
   };
   return f;

@@ -8,6 +8,7 @@ import '../decoders-all.js';
 import { encodeFrames } from './framing.js';
 
 const ctx = { receivedAt: new Date('2024-06-01T00:00:00Z'), source: 'sl' };
+const dctx = { normalize: { ...defaultNormalizeOptions }, receivedAt: new Date('2024-06-01T00:00:00Z') };
 const intake = new Intake({ ...defaultNormalizeOptions }, schemaValidators().log);
 
 test('each frame becomes the record a single-line send would store; a frame with line breaks stays one record', () => {
@@ -17,7 +18,7 @@ test('each frame becomes the record a single-line send would store; a frame with
     'not syslog at all level=warn',
   ];
   const multi = '<11>1 2024-05-31T22:14:15Z web1 api - - - Traceback:\n  File "x.py"\nValueError';
-  const d = decoderFor('syslog')!(encodeFrames([...lines, multi].map((s) => Buffer.from(s))));
+  const d = decoderFor('syslog')!(encodeFrames([...lines, multi].map((s) => Buffer.from(s))), dctx);
   assert.equal(d.lines, true);
   const r = intake.rawLines(d.values as Uint8Array[], ctx);
   const one = intake.lines(Buffer.from(lines.join('\n')), ctx);
@@ -28,7 +29,7 @@ test('each frame becomes the record a single-line send would store; a frame with
 });
 
 test('a frame that is not UTF-8 is one dead letter with its index; blank frames are skipped', () => {
-  const d = decoderFor('syslog')!(encodeFrames([Buffer.from('<13>1 - h a - - - ok'), Buffer.from([0x3c, 0x31, 0x33, 0x3e, 0xff, 0xfe]), Buffer.from('  ')]));
+  const d = decoderFor('syslog')!(encodeFrames([Buffer.from('<13>1 - h a - - - ok'), Buffer.from([0x3c, 0x31, 0x33, 0x3e, 0xff, 0xfe]), Buffer.from('  ')]), dctx);
   const r = intake.rawLines(d.values as Uint8Array[], ctx);
   assert.equal(r.records.length, 1);
   assert.equal(r.deadLetters[0]?.reason, 'invalid_utf8');
@@ -38,5 +39,5 @@ test('a frame that is not UTF-8 is one dead letter with its index; blank frames 
 });
 
 test('a malformed batch body is a decode error (never written by the source)', () => {
-  assert.throws(() => decoderFor('syslog')!(Buffer.from('99 short')), RangeError);
+  assert.throws(() => decoderFor('syslog')!(Buffer.from('99 short'), dctx), RangeError);
 });
