@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DecodeError } from '../decoders.js';
-import { bulkHeader, decodeBulk, type BulkDecoded } from './bulk-decoder.js';
+import { decodeBulk, type BulkDecoded } from './bulk-decoder.js';
 
 const rules = { map: { 'audit-*': 'security' }, strip: true };
 function decode(lines: string[], index: string | null = null): { values: unknown[]; items: BulkDecoded['items'] } {
-  const d = decodeBulk(Buffer.concat([bulkHeader({ index, ...rules }), Buffer.from(lines.join('\n') + '\n')]));
+  const d = decodeBulk(Buffer.from(lines.join('\n') + '\n'), { options: { index, ...rules } });
   return { values: d.values, items: (d.decoded as BulkDecoded).items };
 }
 
@@ -47,8 +47,8 @@ test('a document that is not JSON is kept as a value (dead-lettered later) with 
 });
 
 test('CRLF line ends and blank lines between pairs are accepted', () => {
-  const body = Buffer.concat([bulkHeader({ index: 'i', ...rules }), Buffer.from('{"index":{}}\r\n{"message":"a"}\r\n\r\n{"create":{}}\r\n{"message":"b"}')]);
-  assert.deepEqual(decodeBulk(body).values, [{ message: 'a', service: 'i' }, { message: 'b', service: 'i' }]);
+  const body = Buffer.from('{"index":{}}\r\n{"message":"a"}\r\n\r\n{"create":{}}\r\n{"message":"b"}');
+  assert.deepEqual(decodeBulk(body, { options: { index: 'i', ...rules } }).values, [{ message: 'a', service: 'i' }, { message: 'b', service: 'i' }]);
 });
 
 test('a body that cannot be split into actions is a DecodeError', () => {
@@ -58,5 +58,5 @@ test('a body that cannot be split into actions is a DecodeError', () => {
   bad(['{"index":{},"create":{}}', '{}']);
   bad(['{"index":[]}', '{}']);
   bad(['{"index":{}}']);
-  assert.throws(() => decodeBulk(Buffer.concat([bulkHeader({ index: 'i', ...rules }), Buffer.from([0x7b, 0xff, 0x0a])])), /UTF-8/);
+  assert.throws(() => decodeBulk(Buffer.from([0x7b, 0xff, 0x0a]), { options: { index: 'i', ...rules } }), /UTF-8/);
 });

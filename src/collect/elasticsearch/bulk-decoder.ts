@@ -18,14 +18,10 @@ export interface BulkItem { op: BulkOp; index: string; id: string; value: number
 export interface BulkDecoded { items: BulkItem[] }
 
 /**
- * What the route tells the decoder, as the first line of the body it hands over (the client's body follows): the
- * index named by the URL and the index-to-service rules. Only the route writes this line, so no client can forge it.
+ * What the route tells the decoder besides the client's body (SourceBatch.decoderOptions): the index named by the URL
+ * and the index-to-service rules.
  */
 export interface BulkHeader extends IndexServiceRules { index: string | null }
-
-export function bulkHeader(h: BulkHeader): Buffer {
-  return Buffer.from(`${JSON.stringify({ es_bulk: h })}\n`, 'utf8');
-}
 
 const OPS = new Set<string>(['index', 'create', 'update', 'delete']);
 const fatal = new TextDecoder('utf-8', { fatal: true });
@@ -54,19 +50,17 @@ function withService(doc: Record<string, unknown>, service: string): Record<stri
   return doc;
 }
 
-function parseHeader(line: string): BulkHeader {
-  const h = (JSON.parse(line) as { es_bulk?: BulkHeader }).es_bulk;
-  if (!h || typeof h.strip !== 'boolean' || !isPlainObject(h.map)) throw new Error('BUG: the bulk body has no header line');
-  return h;
+function checkHeader(h: unknown): BulkHeader {
+  const x = h as BulkHeader | undefined;
+  if (!x || typeof x.strip !== 'boolean' || !isPlainObject(x.map)) throw new Error('BUG: the bulk route passed no index rules');
+  return x;
 }
 
-export function decodeBulk(body: Buffer): Decoded {
+export function decodeBulk(body: Buffer, ctx: { options?: unknown }): Decoded {
+  const header = checkHeader(ctx.options);
   let text: string;
   try { text = fatal.decode(body); } catch { throw new DecodeError('the bulk body is not valid UTF-8'); }
-  let at = text.indexOf('\n');
-  if (at < 0) throw new Error('BUG: the bulk body has no header line');
-  const header = parseHeader(text.slice(0, at));
-  at++;
+  let at = 0;
   let lineNo = 0;
   /** The next line (without \r\n), or undefined at the end of the body. */
   const next = (): string | undefined => {

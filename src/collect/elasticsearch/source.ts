@@ -5,7 +5,7 @@ import { bodyReservation, decodeContentEncoding, mediaType, rawBodies } from '..
 import { registerSourceType } from '../registry.js';
 import type { Source, SourceContext } from '../source.js';
 import { HttpError, LogsiftError } from '../../errors.js';
-import { BULK_FORMAT, bulkHeader, type BulkDecoded } from './bulk-decoder.js';
+import { BULK_FORMAT, type BulkDecoded, type BulkHeader } from './bulk-decoder.js';
 import { bulkResponse, errorBody, EsError, filterPath, type ClusterFacts } from './responses.js';
 import { registerSetupRoutes } from './setup-routes.js';
 
@@ -78,8 +78,8 @@ function routes(app: FastifyInstance, ctx: SourceContext, o: ElasticsearchOption
       if (body.toString('latin1').trim().length === 0) throw new EsError(400, 'action_request_validation_exception', 'Validation Failed: 1: no requests added;');
       const index = req.params.index ?? null;
       if (index !== null && index.startsWith('_')) throw new EsError(400, 'invalid_index_name_exception', `Invalid index name [${index}], must not start with '_'`);
-      const head = bulkHeader({ index, map: o.indexToService, strip: o.stripIndexSuffix });
-      const r = await ctx.ingest({ format: BULK_FORMAT, body: Buffer.concat([head, body]) });
+      const rules: BulkHeader = { index, map: o.indexToService, strip: o.stripIndexSuffix };
+      const r = await ctx.ingest({ format: BULK_FORMAT, body, decoderOptions: rules });
       if (r.decodeError !== undefined) {
         const kept = r.rejected > 0 ? 'the body was kept in the dead-letter store (reason unparseable)' : 'the body is over normalize.maxDeadLetterBytes, so it was not kept in the dead-letter store';
         throw new EsError(400, /UTF-8/.test(r.decodeError) ? 'parse_exception' : 'illegal_argument_exception', `${r.decodeError}; nothing from this request was stored; ${kept}`);
