@@ -104,10 +104,10 @@ export function demoLines(n: number): string[] {
 }
 
 /** Starts `logsift serve` (fsync on) in a temporary directory; returns its URL and a stop function. */
-export async function startBenchServer(): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function startBenchServer(extra: Record<string, unknown> = {}): Promise<{ url: string; stop: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'logsift-collect-bench-'));
   const cfg = join(dir, 'config.yaml');
-  writeFileSync(cfg, stringify({ dataDir: join(dir, 'data'), log: { level: 'warn' }, wal: { fsync: true } }));
+  writeFileSync(cfg, stringify({ dataDir: join(dir, 'data'), log: { level: 'warn' }, wal: { fsync: true }, ...extra }));
   const bin = fileURLToPath(new URL('../../bin/logsift.js', import.meta.url));
   const child = spawn(process.execPath, [bin, 'serve', '--config', cfg, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOGSIFT_LOG_LEVEL: 'info' } });
   let out = '';
