@@ -1,8 +1,18 @@
 // Protocol body decoders, run on the intake worker threads: each turns a request body of its protocol into plain
 // objects that normalize/ maps like a JSON record. One entry per protocol; the sources name them as body formats.
 
-/** Items decoded from one body, in order; `decoded` is returned to the source as is (e.g. bulk actions for its response). */
-export interface Decoded { values: unknown[]; decoded?: unknown }
+/**
+ * A text record: its bytes are normalized exactly like one line of a `lines` body (UTF-8 checked, maxLineBytes, format
+ * detection), newlines inside kept. `cut` marks the head of a line the sender cut at its own limit: a line_too_long
+ * dead letter holding that head.
+ */
+export interface TextRecord { bytes: Uint8Array; cut?: boolean }
+
+/**
+ * Items decoded from one body, in order: plain values mapped like JSON records (`decoded` is returned to the source as
+ * is, e.g. bulk actions for its response), or text records normalized like lines (multi-line records of a file tail).
+ */
+export type Decoded = { values: unknown[]; decoded?: unknown } | { texts: TextRecord[] };
 
 /** A body that cannot be decoded at all throws this; the engine keeps the body as one dead letter with the message. */
 export class DecodeError extends Error {}

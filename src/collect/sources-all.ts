@@ -1,3 +1,3 @@
 // Registers every source type (each module calls registerSourceType when imported). Imported by the composition root;
 // add one import line per source type here.
-export {};
+import './file/source.js';

@@ -4,6 +4,7 @@ import { rejectReasons, type RejectReason } from '../normalize/reasons.js';
 import type { LogRecordInput } from '../model/log-record.js';
 import type { Validator } from '../model/schemas.js';
 import type { LogRecord } from '../model/log-record.js';
+import type { TextRecord } from '../collect/decoders.js';
 
 /** A rejected input, kept verbatim. */
 export interface DeadLetter { reason: RejectReason; error: string; raw: Buffer }
@@ -101,6 +102,29 @@ export class Intake {
       this.accept(r, () => rawOf(v), out, ctx.receivedAt, true);
       const dl = out.deadLetters[before];
       if (out.itemErrors && dl) out.itemErrors.push({ index: i, reason: dl.reason, error: dl.error });
+    }
+    return out;
+  }
+
+  /**
+   * Normalizes text records exactly like the lines of a `lines` body (a record may hold newlines: a multi-line stack
+   * trace). Empty records are skipped; a record that is not UTF-8 is invalid_utf8; a `cut` one is line_too_long.
+   */
+  texts(items: readonly TextRecord[], ctx: IntakeContext): IntakeResult {
+    const out: IntakeResult = { records: [], jsons: [], deadLetters: [], skipped: 0 };
+    for (const t of items) {
+      const raw = Buffer.from(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength);
+      if (t.cut) {
+        out.deadLetters.push({ reason: 'line_too_long', error: `the line is longer than ${raw.length} bytes, the sender's limit (a file source's maxLineBytes); only its first ${raw.length} bytes are kept here; raise the limit or split the line`, raw: Buffer.from(raw) });
+        continue;
+      }
+      if (raw.length === 0) { out.skipped++; continue; }
+      let s: string;
+      try { s = fatalDecoder.decode(raw); } catch {
+        out.deadLetters.push({ reason: 'invalid_utf8', error: rejectReasons.invalid_utf8, raw: Buffer.from(raw) });
+        continue;
+      }
+      this.oneLine(s, ctx, out);
     }
     return out;
   }

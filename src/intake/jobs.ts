@@ -43,6 +43,10 @@ export function createJobRunner(settings: IntakeSettings): (job: IntakeJob) => I
         if (err instanceof DecodeError || err instanceof RangeError || err instanceof TypeError || err instanceof SyntaxError) return { ok: false, jsonError: (err as Error).message };
         throw err;
       }
+      if ('texts' in d) {
+        result = intake.texts(d.texts, ctx);
+        return { ok: true, batch: serializeBatch(result, job.source, receivedAt, settings.maxDeadLetterBytes, body.length, job.service, sessionKeyOf, settings.durationFields), items: d.texts.length };
+      }
       result = intake.objects(d.values, ctx, true);
       const batch = serializeBatch(result, job.source, receivedAt, settings.maxDeadLetterBytes, body.length, job.service, sessionKeyOf, settings.durationFields);
       return { ok: true, batch, items: d.values.length, itemErrors: result.itemErrors ?? [], ...(d.decoded !== undefined ? { decoded: d.decoded } : {}) };
