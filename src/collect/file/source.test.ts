@@ -213,3 +213,75 @@ test('a deleted file that was followed is read to its end and closed', async () 
     await waitFor(() => s.status().openFiles === 0, 'the file closed');
   } finally { await s.stop(); }
 });
+
+test('an idle file is closed (its position kept) and opened again when it grows; maxOpenFiles defers the others', async () => {
+  const d = dir();
+  writeFileSync(join(d, 'a.log'), lines(0, 1, 'a'));
+  writeFileSync(join(d, 'b.log'), lines(0, 1, 'b'));
+  const { ctx, got } = fakeContext(join(d, 'state'));
+  const s = await startFileSource(fileOptions({ include: [join(d, '*.log')], closeIdleMs: 150, maxOpenFiles: 1 }), ctx);
+  try {
+    await waitFor(() => got.length === 2, 'both files, one after the other');
+    await waitFor(() => s.status().openFiles === 0, 'both closed when idle');
+    assert.equal(s.status().idleFiles, 2);
+    appendFileSync(join(d, 'a.log'), lines(1, 1, 'a'));
+    await waitFor(() => got.length === 3, 'the grown file, opened again');
+    assert.deepEqual(texts(got).sort(), ['a 0', 'a 1', 'b 0']);
+  } finally { await s.stop(); }
+});
+
+test('ignoreOlderThanMs skips files not modified for that long', async () => {
+  const d = dir();
+  const old = join(d, 'old.log');
+  writeFileSync(old, 'old\n');
+  const { utimesSync } = await import('node:fs');
+  utimesSync(old, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
+  writeFileSync(join(d, 'new.log'), 'new\n');
+  const { ctx, got } = fakeContext(join(d, 'state'));
+  const s = await startFileSource(fileOptions({ include: [join(d, '*.log')], ignoreOlderThanMs: 60_000 }), ctx);
+  try {
+    await waitFor(() => got.length === 1, 'the new file');
+    await new Promise((r) => setTimeout(r, 150));
+    assert.deepEqual(texts(got), ['new']);
+  } finally { await s.stop(); }
+});
+
+test('while the write path is overloaded nothing is read; reading resumes after', async () => {
+  const d = dir();
+  const f = join(d, 'app.log');
+  writeFileSync(f, lines(0, 3));
+  let busy: string | undefined = 'wal_bytes';
+  const { ctx, got } = fakeContext(join(d, 'state'), { overloaded: () => busy });
+  const s = await startFileSource(fileOptions({ include: [f] }), ctx);
+  try {
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(got.length, 0);
+    busy = undefined;
+    await waitFor(() => got.length === 3, 'lines after the overload');
+  } finally { await s.stop(); }
+});
+
+test('bad options stop the start naming the key', async () => {
+  const { buildSources } = await import('../registry.js');
+  await import('./source.js');
+  assert.throws(() => buildSources([{ type: 'file', include: ['relative/*.log'] }]), /sources\.0\.include\.0/);
+  assert.throws(() => buildSources([{ type: 'file', include: ['/x/*.log'], serviceFromPath: '/x/[^/]+' }]), /capture group/);
+  assert.throws(() => buildSources([{ type: 'file', include: ['/x/*.log'], multiline: { startPattern: '(' } }]), /multiline\.startPattern/);
+  assert.throws(() => buildSources([{ type: 'file', include: ['/x/*.log'], tail: true }]), /unknown key/);
+  assert.equal(buildSources([{ type: 'file', include: ['/x/*.log'] }]).length, 1);
+});
+
+test('truncated and written again past the read offset between two polls: the changed head shows it', async () => {
+  const d = dir();
+  const f = join(d, 'app.log');
+  writeFileSync(f, lines(0, 3, 'old'));
+  const { ctx, got } = fakeContext(join(d, 'state'));
+  const s = await startFileSource(fileOptions({ include: [f], pollIntervalMs: 300 }), ctx);
+  try {
+    await waitFor(() => got.length === 3, 'first lines');
+    await new Promise((r) => setTimeout(r, 50));
+    writeFileSync(f, lines(0, 6, 'new')); // in one step: longer than before, other head
+    await waitFor(() => got.length === 9, 'the new content from its start');
+    assert.deepEqual(texts(got).slice(3), ['new 0', 'new 1', 'new 2', 'new 3', 'new 4', 'new 5']);
+  } finally { await s.stop(); }
+});

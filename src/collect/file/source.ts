@@ -20,6 +20,7 @@ export class FileSource implements Source {
   /** Files not open now whose position is kept: from the checkpoint at start, or closed while idle. */
   private readonly known = new Map<string, FilePosition>();
   private readonly serviceRe: RegExp | undefined;
+  private readonly readBuf: Buffer;
   private firstStart = false;
   private scans = 0;
   private stopping = false;
@@ -32,6 +33,7 @@ export class FileSource implements Source {
   constructor(private readonly o: FileSourceOptions, private readonly clock: () => number = Date.now) {
     this.name = o.name;
     this.serviceRe = o.serviceFromPath !== undefined ? new RegExp(o.serviceFromPath) : undefined;
+    this.readBuf = Buffer.allocUnsafe(o.readBytes);
   }
 
   private get checkpointPath(): string { return join(this.c.stateDir, 'checkpoint.json'); }
@@ -102,13 +104,13 @@ export class FileSource implements Source {
       await this.close(t, true);
       return false;
     }
-    if (size < t.readPos) {
+    if (size < t.readPos || (size < t.fpLen) || (await t.headChanged(size))) {
       this.counters.truncations++;
       this.c.log.warn({ path: t.path, size, offset: t.readPos }, 'file truncated (copytruncate?): reading it again from its start');
       t.restart();
       this.dirty = true;
+      await t.headChanged(size);
     }
-    await t.refreshFingerprint(size);
     const drained = t.rotatedAt !== undefined && size <= t.readPos && now - t.lastDataAt >= this.o.rotateWaitMs;
     if (!t.behind(size) && t.idle && !drained) {
       if (t.rotatedAt === undefined && now - t.lastDataAt >= this.o.closeIdleMs) await this.close(t, true);
@@ -199,7 +201,7 @@ export class FileSource implements Source {
       } else if (atFirstStart && this.o.startAt === 'end') offset = st.size;
       const fpLen = Math.min(st.size, FINGERPRINT_BYTES);
       const fp = (await fingerprintOf(fh, fpLen)) ?? '';
-      this.tails.set(key, new FileTail(path, fh, st.dev, st.ino, fp, fp === '' && fpLen > 0 ? 0 : fpLen, offset, this.o, now));
+      this.tails.set(key, new FileTail(path, fh, st.dev, st.ino, fp, fp === '' && fpLen > 0 ? 0 : fpLen, offset, this.o, now, this.readBuf));
       this.dirty = true;
       this.c.log.info({ path, offset }, 'following a file');
     } catch (err) {

@@ -36,7 +36,6 @@ export class FileTail {
   /** Dropping the rest of a line that was cut at maxLineBytes, up to its newline. */
   private skipping = false;
   private readonly grouper: LineGrouper | undefined;
-  private readonly buf: Buffer;
   /** When data last arrived (ms). */
   lastDataAt: number;
   /** The path no longer names this file (renamed out of the globs or deleted): read it to the end, then close it. */
@@ -55,11 +54,12 @@ export class FileTail {
     public acked: number,
     private readonly o: TailOptions,
     now: number,
+    /** The read buffer, shared by the source's files (reads are one at a time; nothing points into it after read()). */
+    private readonly buf: Buffer,
   ) {
     this.pos = acked;
     this.lastDataAt = now;
     this.grouper = o.multiline ? new LineGrouper(o.multiline) : undefined;
-    this.buf = Buffer.allocUnsafe(o.readBytes);
   }
 
   get key(): string { return `${this.dev}:${this.ino}`; }
@@ -69,6 +69,7 @@ export class FileTail {
     this.acked = 0;
     this.fp = '';
     this.fpLen = 0;
+    this.checkedSize = -1;
     this.rewind();
   }
 
@@ -84,12 +85,22 @@ export class FileTail {
   behind(size: number): boolean { return size > this.pos; }
   get readPos(): number { return this.pos; }
 
-  /** Refreshes the fingerprint while the file is shorter than FINGERPRINT_BYTES at the last look. */
-  async refreshFingerprint(size: number): Promise<void> {
-    if (this.fpLen >= FINGERPRINT_BYTES || size <= this.fpLen) return;
-    const len = Math.min(size, FINGERPRINT_BYTES);
-    const fp = await fingerprintOf(this.fh, len);
-    if (fp !== undefined) { this.fp = fp; this.fpLen = len; }
+  private checkedSize = -1;
+
+  /**
+   * After the file changed size: true when its head no longer has the fingerprint (truncated and written again past
+   * the read offset between two polls, which the size alone cannot show). Extends a fingerprint taken of a short file.
+   */
+  async headChanged(size: number): Promise<boolean> {
+    if (size === this.checkedSize) return false;
+    this.checkedSize = size;
+    if (this.fpLen > 0 && size >= this.fpLen && (await fingerprintOf(this.fh, this.fpLen)) !== this.fp) return true;
+    if (this.fpLen < FINGERPRINT_BYTES && size > this.fpLen) {
+      const len = Math.min(size, FINGERPRINT_BYTES);
+      const fp = await fingerprintOf(this.fh, len);
+      if (fp !== undefined) { this.fp = fp; this.fpLen = len; }
+    }
+    return false;
   }
 
   /**

@@ -7,7 +7,7 @@ import { fileSourceSchema, type FileSourceOptions } from './options.js';
 
 export interface Collected { text: string; service?: string; cut?: boolean }
 
-export function fakeContext(stateDir: string, opts: { fail?: () => boolean } = {}): { ctx: SourceContext; got: Collected[]; dropped: Record<string, number> } {
+export function fakeContext(stateDir: string, opts: { fail?: () => boolean; overloaded?: () => string | undefined } = {}): { ctx: SourceContext; got: Collected[]; dropped: Record<string, number> } {
   const got: Collected[] = [];
   const dropped: Record<string, number> = {};
   const ctx: SourceContext = {
@@ -23,7 +23,7 @@ export function fakeContext(stateDir: string, opts: { fail?: () => boolean } = {
       }
       return { accepted: 0, rejected: 0, skipped: 0, reasons: {}, itemErrors: [] };
     },
-    overloaded: () => undefined,
+    overloaded: () => opts.overloaded?.(),
     retryAfterSeconds: 1,
     dropped: (reason, n = 1) => { dropped[reason] = (dropped[reason] ?? 0) + n; },
     reserve: () => () => undefined,
