@@ -128,7 +128,7 @@ export class FileSource implements Source {
     if (r) {
       if (r.cutLines) { this.counters.cutLines += r.cutLines; this.c.dropped('line_cut', r.cutLines); }
       if (r.end !== t.acked) { t.acked = r.end; this.dirty = true; }
-      if (this.o.checkpointIntervalMs === 0 && this.dirty) await this.save();
+      if (this.o.checkpointIntervalMs === 0 && this.dirty) await this.save().catch((err: unknown) => { this.counters.errors++; this.c.log.error({ err }, 'cannot save the file source checkpoint; trying again after the next batch'); });
     }
     if (drained && t.idle && t.atEof) {
       this.c.log.info({ path: t.path, offset: t.acked }, 'a rotated file was read to its end; closing it');
@@ -215,7 +215,7 @@ export class FileSource implements Source {
     this.lastSave = this.clock();
     const files: FilePosition[] = [...this.known.values()];
     for (const t of this.tails.values()) files.push({ path: t.path, dev: t.dev, ino: t.ino, fp: t.fp, fpLen: t.fpLen, offset: t.acked });
-    await saveCheckpoint(this.checkpointPath, files);
+    try { await saveCheckpoint(this.checkpointPath, files); } catch (err) { this.dirty = true; throw err; }
   }
 
   private sleep(ms: number): Promise<void> {
