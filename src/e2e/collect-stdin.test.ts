@@ -67,3 +67,12 @@ test('--multiline-start: a stack trace is one record, with the level and timesta
     ['WARN', 'app - retrying', `${day}T03:04:07.008Z`],
   ]);
 });
+
+test('a text-records body whose frame runs past its end is a 400 and one unparseable dead letter', { timeout: 30_000 }, async () => {
+  const res = await fetch(`${server.url}/api/v1/logs`, { method: 'POST', body: Buffer.from([0, 0, 0, 50, 0x61]), headers: { 'content-type': 'application/x-logsift-text-records' } });
+  const body = (await res.json()) as { error: { message: string } };
+  assert.equal(res.status, 400);
+  assert.match(body.error.message, /cannot decode the text records body: cannot decode text records: the record at byte 0 claims 50 bytes/);
+  const dl = await getJson<{ counts: Record<string, number> }>(`${server.url}/api/v1/dlq?reason=unparseable`);
+  assert.equal(dl.body.counts.unparseable, 1);
+});
