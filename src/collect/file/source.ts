@@ -10,7 +10,7 @@ import { loadCheckpoint, saveCheckpoint, type FilePosition } from './checkpoint.
 import { checkFileOptions, fileSourceSchema, serviceOf, type FileSourceOptions } from './options.js';
 import { FileTail, FINGERPRINT_BYTES, fingerprintOf } from './tail.js';
 
-interface Counters { batches: number; lines: number; truncations: number; rotations: number; cutLines: number; inodeReused: number; waitingForSlot: number; errors: number }
+interface Counters { batches: number; truncations: number; rotations: number; cutLines: number; inodeReused: number; waitingForSlot: number; errors: number }
 
 export class FileSource implements Source {
   readonly type = 'file';
@@ -28,7 +28,7 @@ export class FileSource implements Source {
   private wake: (() => void) | undefined;
   private dirty = false;
   private lastSave = 0;
-  private readonly counters: Counters = { batches: 0, lines: 0, truncations: 0, rotations: 0, cutLines: 0, inodeReused: 0, waitingForSlot: 0, errors: 0 };
+  private readonly counters: Counters = { batches: 0, truncations: 0, rotations: 0, cutLines: 0, inodeReused: 0, waitingForSlot: 0, errors: 0 };
 
   constructor(private readonly o: FileSourceOptions, private readonly clock: () => number = Date.now) {
     this.name = o.name;
@@ -116,7 +116,13 @@ export class FileSource implements Source {
       if (t.rotatedAt === undefined && now - t.lastDataAt >= this.o.closeIdleMs) await this.close(t, true);
       return false;
     }
-    const r = await t.read(now, drained);
+    let r;
+    try { r = await t.read(now, drained); } catch (err) {
+      this.counters.errors++;
+      this.c.log.error({ err, path: t.path }, 'cannot read a followed file; closing it (its position is kept, it is opened again at the next scan)');
+      await this.close(t, true);
+      return false;
+    }
     if (r?.body) {
       const release = this.c.reserve(r.body.length);
       try {
