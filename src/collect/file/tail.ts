@@ -17,7 +17,7 @@ export interface TailOptions {
 }
 
 /** What one read produced: a body to ingest (absent when the read only skipped bytes) and the offset durable after it. */
-export interface TailRead { format?: 'lines' | typeof TEXT_RECORDS; body?: Buffer; records: number; end: number; cutLines: number }
+export interface TailRead { format?: 'lines' | typeof TEXT_RECORDS; body?: Buffer; end: number; cutLines: number }
 
 /** Hash of the first `len` bytes of a file (hex), or undefined when it is shorter. */
 export async function fingerprintOf(fh: FileHandle, len: number): Promise<string | undefined> {
@@ -143,11 +143,11 @@ export class FileTail {
     const restStart = this.pos - this.carry.length;
     if (!this.grouper) {
       const end = this.skipping ? this.pos : restStart;
-      if (!partial) return complete.length ? { format: 'lines', body: Buffer.from(complete), records: -1, end, cutLines } : (end > this.acked ? { records: 0, end, cutLines } : undefined);
-      if (!partial.cut) return { format: 'lines', body: Buffer.concat([complete, partial.bytes]), records: -1, end, cutLines };
+      if (!partial) return complete.length ? { format: 'lines', body: Buffer.from(complete), end, cutLines } : (end > this.acked ? { end, cutLines } : undefined);
+      if (!partial.cut) return { format: 'lines', body: Buffer.concat([complete, partial.bytes]), end, cutLines };
       forEachLine(complete, dataStart + from, (line, _s, e) => recs.push({ bytes: line, end: e }));
       recs.push(partial);
-      return { format: TEXT_RECORDS, body: encodeTextRecords(recs), records: recs.length, end, cutLines };
+      return { format: TEXT_RECORDS, body: encodeTextRecords(recs), end, cutLines };
     }
     const g = this.grouper;
     forEachLine(complete, dataStart + from, (line, s, e) => g.push(line, s, e, now, recs));
@@ -160,8 +160,8 @@ export class FileTail {
     g.detach();
     const pending = g.pendingStart;
     const end = pending ?? (this.skipping ? this.pos : restStart);
-    if (recs.length === 0) return end > this.acked ? { records: 0, end, cutLines } : undefined;
-    return { format: TEXT_RECORDS, body: encodeTextRecords(recs), records: recs.length, end, cutLines };
+    if (recs.length === 0) return end > this.acked ? { end, cutLines } : undefined;
+    return { format: TEXT_RECORDS, body: encodeTextRecords(recs), end, cutLines };
   }
 
   /** Nothing is held in memory: no partial line and no pending record. */
