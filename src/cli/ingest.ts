@@ -52,6 +52,9 @@ export async function ingestStream(input: NodeJS.ReadableStream, totalBytes: num
       process.stderr.write(`\r\x1b[Kingest${pct}  ${(sent / 1048576).toFixed(1)} MiB  ${sum.accepted} accepted  ${sum.rejected} rejected  ${Math.round(rate)} lines/s`);
     }
   };
+  if (f.multilineStart !== undefined) {
+    try { new RegExp(f.multilineStart); } catch (err) { throw new Error(`--multiline-start is not a valid regular expression: ${(err as Error).message}`); }
+  }
   const records = f.multilineStart !== undefined ? new RecordBatcher(f.multilineStart, Number(f.multilineTimeoutMs ?? 1000), batchBytes) : undefined;
   // Lines (ending with \n) go out as they are, or through the record batcher.
   const send = async (lines: Buffer, final = false) => {
