@@ -110,6 +110,7 @@ export class Engine {
         return () => { if (!done) { done = true; this.inflightBytes -= bytes; } };
       },
       now: this.now,
+      stateDir: join(this.store.dir, 'sources', src.name),
     };
   }
 

@@ -1,6 +1,7 @@
 // POST /api/v1/logs: NDJSON, JSON (array or object) and text/plain bodies, gzip or not; acknowledged after the WAL fsync.
 import type { FastifyInstance } from 'fastify';
 import { bodyReservation, decodeContentEncoding, mediaType, rawBodies } from '../collect/http-body.js';
+import { TEXT_RECORDS, TEXT_RECORDS_MEDIA_TYPE } from '../collect/text-records.js';
 import { HttpError } from '../errors.js';
 import type { Engine } from '../pipeline.js';
 
@@ -25,7 +26,7 @@ function ingestScope(app: FastifyInstance, engine: Engine): void {
     ...gate.hooks,
   }, async (req) => {
     const type = mediaType(req);
-    if (type !== 'application/json' && !LINE_TYPES.has(type)) {
+    if (type !== 'application/json' && type !== TEXT_RECORDS_MEDIA_TYPE && !LINE_TYPES.has(type)) {
       throw new HttpError(415, 'http_unsupported_media_type',
         `content-type "${type || '(none)'}" is not supported; use application/x-ndjson, application/json or text/plain`);
     }
@@ -36,12 +37,14 @@ function ingestScope(app: FastifyInstance, engine: Engine): void {
     gate.shrink(req, raw, body);
     const service = typeof req.query.service === 'string' && req.query.service.length > 0 ? req.query.service : undefined;
     const ctx = { receivedAt: engine.now(), source: 'http', ...(service ? { service } : {}) };
-    const summary = await engine.ingest(type === 'application/json' ? 'json' : 'lines', body, ctx);
+    // Text records: multi-line records framed by `logsift ingest --multiline-start` (collect/text-records.ts).
+    const kind = type === 'application/json' ? 'json' : type === TEXT_RECORDS_MEDIA_TYPE ? TEXT_RECORDS : 'lines';
+    const summary = await engine.ingest(kind, body, ctx);
     if (summary.jsonError !== undefined) {
       const kept = summary.rejected > 0
         ? 'the body was kept in the dead-letter store (reason unparseable)'
         : `nothing from it was stored (the body is over normalize.maxDeadLetterBytes, ${engine.config.normalize.maxDeadLetterBytes} bytes, so it was not kept in the dead-letter store)`;
-      throw new HttpError(400, 'http_bad_request', `cannot parse JSON body: ${summary.jsonError}; ${kept}`);
+      throw new HttpError(400, 'http_bad_request', `cannot ${kind === 'json' ? 'parse JSON body' : 'decode the text records body'}: ${summary.jsonError}; ${kept}`);
     }
     return { accepted: summary.accepted, rejected: summary.rejected, skipped: summary.skipped, rejected_by_reason: summary.reasons };
   });

@@ -4,3 +4,4 @@ import './elasticsearch/bulk-decoder.js';
 import './syslog/decoder.js';
 import './otlp/decode.js';
 import './loki/decode.js';
+import './text-records.js';

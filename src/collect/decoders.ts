@@ -3,11 +3,20 @@
 import type { NormalizeOptions } from '../normalize/index.js';
 
 /**
- * Items decoded from one body, in order; `decoded` is returned to the source as is (e.g. bulk actions for its response).
- * With `lines: true` each value is one raw line (a Uint8Array of UTF-8 text) that is normalized exactly like one line
- * of a `lines` body (format detection included), even when it holds line breaks: for framed text protocols (syslog).
+ * A text record: its bytes are normalized exactly like one line of a `lines` body (UTF-8 checked, maxLineBytes, format
+ * detection), newlines inside kept. `cut` marks the head of a line the sender cut at its own limit: a line_too_long
+ * dead letter holding that head.
  */
-export interface Decoded { values: unknown[]; decoded?: unknown; lines?: boolean }
+export interface TextRecord { bytes: Uint8Array; cut?: boolean }
+
+/**
+ * Items decoded from one body, in order: plain values mapped like JSON records (`decoded` is returned to the source as
+ * is, e.g. bulk actions for its response), or text records normalized like lines (syslog frames, multi-line records
+ * of a file tail: a record may hold line breaks).
+ */
+export interface ValuesDecoded { values: unknown[]; decoded?: unknown }
+export interface TextsDecoded { texts: TextRecord[]; decoded?: unknown }
+export type Decoded = ValuesDecoded | TextsDecoded;
 
 /** A body that cannot be decoded at all throws this; the engine keeps the body as one dead letter with the message. */
 export class DecodeError extends Error {}

@@ -20,7 +20,7 @@ const ajv = new Ajv({ useDefaults: true, allErrors: false, strict: true, strictT
 export function registerSourceType(t: SourceType): void {
   const schema = {
     ...t.schema, additionalProperties: false,
-    properties: { ...t.schema.properties, type: { const: t.type }, name: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' }, enabled: { type: 'boolean', default: true } },
+    properties: { ...t.schema.properties, type: { const: t.type }, name: { type: 'string', pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$' }, enabled: { type: 'boolean', default: true } },
   };
   types.set(t.type, { t, validate: ajv.compile(schema) });
 }

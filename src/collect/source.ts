@@ -71,6 +71,8 @@ export interface SourceContext {
   /** Holds `bytes` of memory against server.maxPendingBytes until released (bodies being read). */
   reserve(bytes: number): () => void;
   now(): Date;
+  /** A directory of the source's own (`<dataDir>/sources/<name>`, created by the source when it needs it): checkpoints. */
+  readonly stateDir: string;
 }
 
 /**

@@ -4,3 +4,4 @@ import './elasticsearch/source.js';
 import './syslog/index.js';
 import './otlp/source.js';
 import './loki/source.js';
+import './file/source.js';

@@ -4,6 +4,7 @@ import { rejectReasons, type RejectReason } from '../normalize/reasons.js';
 import type { LogRecordInput } from '../model/log-record.js';
 import type { Validator } from '../model/schemas.js';
 import type { LogRecord } from '../model/log-record.js';
+import type { TextRecord } from '../collect/decoders.js';
 
 /** A rejected input, kept verbatim. */
 export interface DeadLetter { reason: RejectReason; error: string; raw: Buffer }
@@ -106,22 +107,27 @@ export class Intake {
   }
 
   /**
-   * Normalizes raw lines that were framed by a protocol (one syslog frame each, which may hold line breaks): each
-   * is one record or one dead letter (invalid_utf8 alone), exactly as if it had been one line of a `lines` body.
+   * Normalizes text records exactly like the lines of a `lines` body (a record may hold newlines: a multi-line stack
+   * trace). Empty and blank records are skipped; a record that is not UTF-8 is invalid_utf8; a `cut` one is
+   * line_too_long. Each dead letter is also an item error with the record's index.
    */
-  rawLines(values: readonly Uint8Array[], ctx: IntakeContext): IntakeResult {
+  texts(items: readonly TextRecord[], ctx: IntakeContext): IntakeResult {
     const out: IntakeResult = { records: [], jsons: [], deadLetters: [], skipped: 0, itemErrors: [] };
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (v === undefined || v.length === 0) { out.skipped++; continue; }
+    for (let i = 0; i < items.length; i++) {
+      const t = items[i] as TextRecord;
       const before = out.deadLetters.length;
-      let s: string | undefined;
-      try { s = fatalDecoder.decode(v); } catch {
-        out.deadLetters.push({ reason: 'invalid_utf8', error: rejectReasons.invalid_utf8, raw: Buffer.from(v) });
-      }
-      if (s !== undefined) {
-        if (s.trim().length === 0) { out.skipped++; continue; }
-        this.oneLine(s, ctx, out);
+      const raw = Buffer.from(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength);
+      if (t.cut) {
+        out.deadLetters.push({ reason: 'line_too_long', error: `the line is longer than ${raw.length} bytes, the sender's limit (a file source's maxLineBytes); only its first ${raw.length} bytes are kept here; raise the limit or split the line`, raw: Buffer.from(raw) });
+      } else if (raw.length === 0) {
+        out.skipped++;
+      } else {
+        let s: string | undefined;
+        try { s = fatalDecoder.decode(raw); } catch {
+          out.deadLetters.push({ reason: 'invalid_utf8', error: rejectReasons.invalid_utf8, raw: Buffer.from(raw) });
+        }
+        if (s !== undefined && s.trim().length === 0) out.skipped++;
+        else if (s !== undefined) this.oneLine(s, ctx, out);
       }
       const dl = out.deadLetters[before];
       if (dl) out.itemErrors?.push({ index: i, reason: dl.reason, error: dl.error });

@@ -43,9 +43,10 @@ export function createJobRunner(settings: IntakeSettings): (job: IntakeJob) => I
         if (err instanceof DecodeError || err instanceof RangeError || err instanceof TypeError || err instanceof SyntaxError) return { ok: false, jsonError: (err as Error).message };
         throw err;
       }
-      result = d.lines ? intake.rawLines(d.values as Uint8Array[], ctx) : intake.objects(d.values, ctx, true);
+      const items = 'texts' in d ? d.texts.length : d.values.length;
+      result = 'texts' in d ? intake.texts(d.texts, ctx) : intake.objects(d.values, ctx, true);
       const batch = serializeBatch(result, job.source, receivedAt, settings.maxDeadLetterBytes, body.length, job.service, sessionKeyOf, settings.durationFields);
-      return { ok: true, batch, items: d.values.length, itemErrors: result.itemErrors ?? [], ...(d.decoded !== undefined ? { decoded: d.decoded } : {}) };
+      return { ok: true, batch, items, itemErrors: result.itemErrors ?? [], ...(d.decoded !== undefined ? { decoded: d.decoded } : {}) };
     }
     return { ok: true, batch: serializeBatch(result, job.source, receivedAt, settings.maxDeadLetterBytes, body.length, job.service, sessionKeyOf, settings.durationFields) };
   };

@@ -1,7 +1,7 @@
 // The Elasticsearch bulk body decoder (runs on the intake workers): NDJSON action/document pairs in, the documents as
 // values plus one entry per action (its index, id, and the value it became or why it failed) for the bulk response.
 import { randomBytes } from 'node:crypto';
-import { DecodeError, registerDecoder, type Decoded } from '../decoders.js';
+import { DecodeError, registerDecoder, type ValuesDecoded } from '../decoders.js';
 import { hasField } from '../../normalize/field-map.js';
 import { serviceForIndex, type IndexServiceRules } from './index-service.js';
 
@@ -56,7 +56,7 @@ function checkHeader(h: unknown): BulkHeader {
   return x;
 }
 
-export function decodeBulk(body: Buffer, ctx: { options?: unknown }): Decoded {
+export function decodeBulk(body: Buffer, ctx: { options?: unknown }): ValuesDecoded {
   const header = checkHeader(ctx.options);
   let text: string;
   try { text = fatal.decode(body); } catch { throw new DecodeError('the bulk body is not valid UTF-8'); }

@@ -1,7 +1,7 @@
 // The Loki push body decoders (run on the intake workers): JSON and snappy-compressed protobuf PushRequest bodies to
 // one flat object per entry, in order.
 import snappy from 'snappy';
-import { DecodeError, registerDecoder, type DecodeContext, type Decoded } from '../decoders.js';
+import { DecodeError, registerDecoder, type DecodeContext, type ValuesDecoded } from '../decoders.js';
 import { protoType } from '../proto-files.js';
 import { LabelSyntaxError, parseLabels } from './labels.js';
 import { mapEntry, mappingFrom, nanosStringToIso, secondsNanosToIso, type Entry } from './map.js';
@@ -19,7 +19,7 @@ function labelMap(pairs: [string, string][]): Map<string, string> {
   return new Map(pairs);
 }
 
-export function decodeLokiJson(body: Buffer, ctx: DecodeContext): Decoded {
+export function decodeLokiJson(body: Buffer, ctx: DecodeContext): ValuesDecoded {
   let parsed: unknown;
   try { parsed = JSON.parse(body.toString('utf8')); } catch (err) {
     throw new DecodeError(`cannot parse the Loki JSON body: ${(err as Error).message}`);
@@ -56,7 +56,7 @@ interface ProtoEntry { timestamp?: { seconds?: { toNumber(): number } | number; 
 interface ProtoStream { labels?: string; entries?: ProtoEntry[] }
 
 /** Decodes an already-decompressed protobuf PushRequest. */
-export function decodePushRequest(bytes: Uint8Array, ctx: DecodeContext): Decoded {
+export function decodePushRequest(bytes: Uint8Array, ctx: DecodeContext): ValuesDecoded {
   let msg: { streams?: ProtoStream[] };
   try {
     msg = protoType('logproto/push.proto', 'logproto.PushRequest').decode(bytes) as unknown as { streams?: ProtoStream[] };
@@ -94,7 +94,7 @@ export function snappyLength(body: Uint8Array): number {
   return -1;
 }
 
-export function decodeLokiProtobuf(body: Buffer, ctx: DecodeContext): Decoded {
+export function decodeLokiProtobuf(body: Buffer, ctx: DecodeContext): ValuesDecoded {
   let raw: Buffer;
   try {
     raw = snappy.uncompressSync(body, { asBuffer: true }) as Buffer;

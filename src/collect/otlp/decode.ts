@@ -1,6 +1,6 @@
 // The OTLP/HTTP logs body decoders (run on the intake workers): protobuf and JSON ExportLogsServiceRequest bodies to
 // one flat object per log record, in order, so a rejected record's index is its place in the request.
-import { DecodeError, registerDecoder, type Decoded } from '../decoders.js';
+import { DecodeError, registerDecoder, type ValuesDecoded } from '../decoders.js';
 import { protoType } from '../proto-files.js';
 import { mapExportRequest } from './map.js';
 
@@ -10,7 +10,7 @@ export const OTLP_JSON = 'otlp_logs_json';
 export const LOGS_SERVICE_PROTO = 'opentelemetry/proto/collector/logs/v1/logs_service.proto';
 export const REQUEST_TYPE = 'opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest';
 
-export function decodeOtlpProtobuf(body: Buffer): Decoded {
+export function decodeOtlpProtobuf(body: Buffer): ValuesDecoded {
   let msg: unknown;
   try {
     msg = protoType(LOGS_SERVICE_PROTO, REQUEST_TYPE).decode(body);
@@ -20,7 +20,7 @@ export function decodeOtlpProtobuf(body: Buffer): Decoded {
   return { values: mapExportRequest(msg) };
 }
 
-export function decodeOtlpJson(body: Buffer): Decoded {
+export function decodeOtlpJson(body: Buffer): ValuesDecoded {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString('utf8'));

@@ -21,6 +21,7 @@ function fake(): Fake {
     dropped: (r, n = 1) => { f.drops[r] = (f.drops[r] ?? 0) + n; },
     reserve: (n) => { f.reserved += n; return () => { f.reserved -= n; }; },
     limits: { maxBodyBytes: 16 << 20, maxDecompressedBytes: 64 << 20 },
+    stateDir: '/nonexistent/logsift-test-state',
     now: () => new Date(),
   };
   return f;

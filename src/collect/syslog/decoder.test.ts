@@ -19,8 +19,8 @@ test('each frame becomes the record a single-line send would store; a frame with
   ];
   const multi = '<11>1 2024-05-31T22:14:15Z web1 api - - - Traceback:\n  File "x.py"\nValueError';
   const d = decoderFor('syslog')!(encodeFrames([...lines, multi].map((s) => Buffer.from(s))), dctx);
-  assert.equal(d.lines, true);
-  const r = intake.rawLines(d.values as Uint8Array[], ctx);
+  assert.ok('texts' in d);
+  const r = intake.texts(d.texts, ctx);
   const one = intake.lines(Buffer.from(lines.join('\n')), ctx);
   assert.deepEqual(r.records.slice(0, 3), one.records);
   assert.equal(r.records.length, 4);
@@ -30,7 +30,8 @@ test('each frame becomes the record a single-line send would store; a frame with
 
 test('a frame that is not UTF-8 is one dead letter with its index; blank frames are skipped', () => {
   const d = decoderFor('syslog')!(encodeFrames([Buffer.from('<13>1 - h a - - - ok'), Buffer.from([0x3c, 0x31, 0x33, 0x3e, 0xff, 0xfe]), Buffer.from('  ')]), dctx);
-  const r = intake.rawLines(d.values as Uint8Array[], ctx);
+  assert.ok('texts' in d);
+  const r = intake.texts(d.texts, ctx);
   assert.equal(r.records.length, 1);
   assert.equal(r.deadLetters[0]?.reason, 'invalid_utf8');
   assert.deepEqual([...(r.deadLetters[0]?.raw ?? [])], [0x3c, 0x31, 0x33, 0x3e, 0xff, 0xfe]);

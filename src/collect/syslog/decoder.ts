@@ -3,4 +3,4 @@
 import { registerDecoder } from '../decoders.js';
 import { decodeFrames } from './framing.js';
 
-registerDecoder('syslog', (body) => ({ values: decodeFrames(body), lines: true }));
+registerDecoder('syslog', (body) => ({ texts: decodeFrames(body).map((bytes) => ({ bytes })) }));

@@ -40,6 +40,7 @@ function fakeCtx(): { ctx: SourceContext; got: string[]; drops: Record<string, n
     dropped: (r, n = 1) => { drops[r] = (drops[r] ?? 0) + n; },
     reserve: () => () => undefined,
     limits: { maxBodyBytes: 16 << 20, maxDecompressedBytes: 64 << 20 },
+    stateDir: '/nonexistent/logsift-test-state',
     now: () => new Date(),
   };
   return { ctx, got, drops };
