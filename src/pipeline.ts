@@ -111,7 +111,19 @@ export class Engine {
       },
       now: this.now,
       stateDir: join(this.store.dir, 'sources', src.name),
+      lastLsn: () => this.writePath.lastLsn,
+      storedAfter: (lsn) => this.storedAfter(src.name, lsn),
     };
+  }
+
+  /** Whether a record or dead letter of `source` is stored with an LSN above `lsn` (what the WAL held is loaded at open). */
+  async storedAfter(source: string, lsn: number): Promise<boolean> {
+    const rows = await this.store.query(
+      `SELECT EXISTS (SELECT 1 FROM ${this.relation()} WHERE source = $1 AND lsn > $2)
+           OR EXISTS (SELECT 1 FROM dead_letters WHERE source = $1 AND lsn > $2) AS landed`,
+      [source, BigInt(lsn)],
+    );
+    return rows[0]?.landed === true;
   }
 
   /** A source's batch: normalized and stored under the source's name; a body that does not decode is one dead letter. */

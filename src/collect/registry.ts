@@ -30,6 +30,13 @@ export function sourceTypes(): string[] {
 }
 
 /**
+ * Source names logsift writes under itself: the NDJSON route (`http`), `serve --demo` and WAL recovery. A configured
+ * source may not take one: records are stored under their source's name, and a source may ask the store what it wrote
+ * (the file source, after a crash).
+ */
+export const BUILT_IN_WRITERS: readonly string[] = ['http', 'demo', 'wal_recovery'];
+
+/**
  * Validates the `sources` config list and builds each enabled source. Names default to the type and must be unique.
  * Types marked onByDefault that the list does not name are added with default options (`enabled: false` turns one off).
  */
@@ -51,6 +58,7 @@ export function buildSources(list: readonly unknown[]): Source[] {
       throw new ConfigError(at, extra ? `unknown key; allowed keys here: ${Object.keys(entry.t.schema.properties).concat('type', 'name', 'enabled').join(', ')}` : (e?.message ?? 'is invalid'));
     }
     const name = typeof value.name === 'string' ? value.name : entry.t.type;
+    if (BUILT_IN_WRITERS.includes(name)) throw new ConfigError(`${key}.name`, `"${name}" is the source name of logsift's own writers (${BUILT_IN_WRITERS.join(', ')}); choose another`);
     if (names.has(name)) throw new ConfigError(`${key}.name`, `another source is named "${name}"; give each source of one type its own name`);
     names.add(name);
     listed.add(entry.t.type);

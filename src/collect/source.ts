@@ -73,6 +73,16 @@ export interface SourceContext {
   now(): Date;
   /** A directory of the source's own (`<dataDir>/sources/<name>`, created by the source when it needs it): checkpoints. */
   readonly stateDir: string;
+  /**
+   * The last LSN handed out so far: a batch ingested from now on gets higher LSNs. A source notes it before a batch
+   * to ask `storedAfter` about that batch after a crash.
+   */
+  lastLsn(): number;
+  /**
+   * Whether any record or dead letter of this source (by its name, which no other writer uses) is stored with an LSN
+   * above `lsn`. Complete when a source starts: the engine has loaded the whole WAL into the store by then.
+   */
+  storedAfter(lsn: number): Promise<boolean>;
 }
 
 /**

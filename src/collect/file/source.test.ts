@@ -174,6 +174,57 @@ test('multiline maxLines splits a long record; a stop and restart mid-record reb
   } finally { await s.stop(); }
 });
 
+test('a crash with a batch in flight (kill -9): the intent saved before it and the store settle it, both ways, exactly once', async () => {
+  const d = dir();
+  const f = join(d, 'app.log');
+  const n = 3000;
+  writeFileSync(f, lines(0, n)); // ~22 KB: several batches of readBytes 4096
+  const state = join(d, 'state');
+  const cpPath = join(state, 'checkpoint.json');
+  const a = fakeContext(state);
+  // What is on disk while the third batch is in flight, and the lines stored before and after it.
+  let snapshot = '';
+  let before = -1;
+  let after = -1;
+  let lsnBefore = -1;
+  let batches = 0;
+  const ctx = {
+    ...a.ctx,
+    ingest: async (b: Parameters<typeof a.ctx.ingest>[0]) => {
+      const k = batches++;
+      if (k === 2) { snapshot = readFileSync(cpPath, 'utf8'); before = a.got.length; lsnBefore = a.ctx.lastLsn(); }
+      const r = await a.ctx.ingest(b);
+      if (k === 2) after = a.got.length;
+      return r;
+    },
+  };
+  const s = await startFileSource(fileOptions({ include: [f], readBytes: 4096 }), ctx);
+  try { await waitFor(() => a.got.length === n, 'every line'); } finally { await s.stop(); }
+  assert.ok(batches > 3 && after > before && before > 0, `batches ${batches}, third batch lines ${before}..${after}`);
+  const intent = JSON.parse(snapshot) as { files: { offset: number }[]; pending?: { from: number; to: number; afterLsn: number } };
+  const p = intent.pending;
+  assert.ok(p, 'the intent is on disk before the batch is sent');
+  assert.equal(p.afterLsn, lsnBefore, 'with the last LSN handed out before it');
+  assert.equal(intent.files[0]?.offset, p.from, "the file's offset is the batch's start");
+  const bytesOf = (k: number) => Buffer.byteLength(lines(0, k));
+  assert.deepEqual([p.from, p.to], [bytesOf(before), bytesOf(after)], 'the batch is bytes [from, to)');
+  assert.doesNotMatch(readFileSync(cpPath, 'utf8'), /pending/, 'a clean stop clears the intent');
+  for (const landed of [true, false]) {
+    // The crash: the checkpoint as it was while the batch was in flight; the store knows whether the batch landed.
+    writeFileSync(cpPath, snapshot);
+    const b = fakeContext(state, { storedAfter: () => landed });
+    const s2 = await startFileSource(fileOptions({ include: [f], readBytes: 4096 }), b.ctx);
+    const from = landed ? after : before;
+    try {
+      await waitFor(() => b.got.length === n - from, `the lines after ${from}`);
+      await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(b.asked, [p.afterLsn], 'the store is asked once, about the LSNs after the intent');
+      assert.deepEqual(texts(a.got.slice(0, from).concat(b.got)), texts(a.got), `landed ${String(landed)}: every line exactly once`);
+    } finally { await s2.stop(); }
+    assert.doesNotMatch(readFileSync(cpPath, 'utf8'), /pending/, 'settled');
+  }
+});
+
 test('a line over maxLineBytes: its head is sent as a cut record, the rest skipped; nothing hangs', async () => {
   const d = dir();
   const f = join(d, 'app.log');
@@ -268,6 +319,7 @@ test('bad options stop the start naming the key', async () => {
   assert.throws(() => buildSources([{ type: 'file', include: ['/x/*.log'], serviceFromPath: '/x/[^/]+' }]), /capture group/);
   assert.throws(() => buildSources([{ type: 'file', include: ['/x/*.log'], multiline: { startPattern: '(' } }]), /multiline\.startPattern/);
   assert.throws(() => buildSources([{ type: 'file', include: ['/x/*.log'], tail: true }]), /unknown key/);
+  assert.throws(() => buildSources([{ type: 'file', name: 'http', include: ['/x/*.log'] }]), /sources\.0\.name.*own writers/, 'a name logsift writes under itself');
   assert.equal(buildSources([{ type: 'file', include: ['/x/*.log'] }]).length, 1);
 });
 

@@ -1,12 +1,13 @@
 // The `file` source: follows files named by globs, through rotation (rename and copytruncate) and truncation, sending
 // their lines (or multi-line records) in batches, one at a time, and saving per file the offset up to which they are
-// durable, so that a restart neither loses nor repeats lines.
+// durable, so that a restart neither loses nor repeats lines. Before each batch the checkpoint also names the batch
+// (`pending`, with the engine's last LSN then); after a crash the store tells whether that batch landed.
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { glob } from 'tinyglobby';
 import { registerSourceType } from '../registry.js';
 import type { Source, SourceContext } from '../source.js';
-import { loadCheckpoint, saveCheckpoint, type FilePosition } from './checkpoint.js';
+import { loadCheckpoint, resolvePending, saveCheckpoint, type FilePosition, type PendingBatch } from './checkpoint.js';
 import { checkFileOptions, fileSourceSchema, serviceOf, type FileSourceOptions } from './options.js';
 import { FileTail, FINGERPRINT_BYTES, fingerprintOf } from './tail.js';
 
@@ -46,7 +47,19 @@ export class FileSource implements Source {
     this.ctx = ctx;
     const saved = await loadCheckpoint(this.checkpointPath);
     this.firstStart = saved === undefined;
-    for (const p of saved ?? []) this.known.set(`${p.dev}:${p.ino}`, p);
+    let files = saved?.files ?? [];
+    if (saved?.pending) {
+      // A crash (kill -9) while a batch was in flight: it was stored whole or not at all; the store says which.
+      const p = saved.pending;
+      const landed = await ctx.storedAfter(p.afterLsn);
+      files = resolvePending(files, p, landed);
+      ctx.log.info({ dev: p.dev, ino: p.ino, from: p.from, to: p.to, landed }, landed
+        ? 'the batch in flight at the last stop was stored: resuming after it'
+        : 'the batch in flight at the last stop was not stored: reading it again');
+      // Settled before any new batch, so the answer cannot change under a later crash.
+      await saveCheckpoint(this.checkpointPath, files);
+    }
+    for (const p of files) this.known.set(`${p.dev}:${p.ino}`, p);
     this.running = this.run().catch((err: unknown) => ctx.log.error({ err }, 'the file source stopped on an unexpected error; restart logsift to resume from the checkpoint'));
   }
 
@@ -124,6 +137,8 @@ export class FileSource implements Source {
       return false;
     }
     if (r?.body) {
+      // The intent first: a crash from here until the position below is saved is settled at the next start.
+      await this.save({ dev: t.dev, ino: t.ino, from: t.acked, to: r.end, afterLsn: this.c.lastLsn() });
       const release = this.c.reserve(r.body.length);
       try {
         const service = serviceOf(this.o, this.serviceRe, t.path);
@@ -216,12 +231,13 @@ export class FileSource implements Source {
     }
   }
 
-  private async save(): Promise<void> {
+  /** Saves every file's durable offset, and `pending`: the batch about to be sent (see checkpoint.ts). */
+  private async save(pending?: PendingBatch): Promise<void> {
     this.dirty = false;
     this.lastSave = this.clock();
     const files: FilePosition[] = [...this.known.values()];
     for (const t of this.tails.values()) files.push({ path: t.path, dev: t.dev, ino: t.ino, fp: t.fp, fpLen: t.fpLen, offset: t.acked });
-    try { await saveCheckpoint(this.checkpointPath, files); } catch (err) { this.dirty = true; throw err; }
+    try { await saveCheckpoint(this.checkpointPath, files, pending); } catch (err) { this.dirty = true; throw err; }
   }
 
   private sleep(ms: number): Promise<void> {

@@ -7,8 +7,14 @@ import { fileSourceSchema, type FileSourceOptions } from './options.js';
 
 export interface Collected { text: string; service?: string; cut?: boolean }
 
-export function fakeContext(stateDir: string, opts: { fail?: () => boolean; overloaded?: () => string | undefined } = {}): { ctx: SourceContext; got: Collected[]; dropped: Record<string, number> } {
+/**
+ * `storedAfter` answers from the LSNs this context handed out: one per batch ingested (what landed is known exactly),
+ * unless `opts.storedAfter` is given.
+ */
+export function fakeContext(stateDir: string, opts: { fail?: () => boolean; overloaded?: () => string | undefined; storedAfter?: (lsn: number) => boolean } = {}): { ctx: SourceContext; got: Collected[]; dropped: Record<string, number>; asked: number[] } {
   const got: Collected[] = [];
+  const asked: number[] = [];
+  let lsn = 0;
   const dropped: Record<string, number> = {};
   const ctx: SourceContext = {
     log: pino({ level: 'silent' }),
@@ -16,6 +22,7 @@ export function fakeContext(stateDir: string, opts: { fail?: () => boolean; over
     ingest: async (b: SourceBatch) => {
       await new Promise((r) => setTimeout(r, 1));
       if (opts.fail?.()) throw new Error('wal_failed');
+      lsn++;
       const svc = b.service ? { service: b.service } : {};
       if (b.format === 'lines') {
         for (const l of b.body.toString('utf8').split('\n')) { const t = l.replace(/\r$/, ''); if (t) got.push({ text: t, ...svc }); }
@@ -30,8 +37,10 @@ export function fakeContext(stateDir: string, opts: { fail?: () => boolean; over
     reserve: () => () => undefined,
     now: () => new Date(),
     stateDir,
+    lastLsn: () => lsn,
+    storedAfter: (after) => { asked.push(after); return Promise.resolve(opts.storedAfter ? opts.storedAfter(after) : lsn > after); },
   };
-  return { ctx, got, dropped };
+  return { ctx, got, dropped, asked };
 }
 
 /** Options with the schema's defaults and fast timings, overridden by `o`. */

@@ -23,6 +23,8 @@ function fake(): Fake {
     limits: { maxBodyBytes: 16 << 20, maxDecompressedBytes: 64 << 20 },
     stateDir: '/nonexistent/logsift-test-state',
     now: () => new Date(),
+    lastLsn: () => 0,
+    storedAfter: () => Promise.resolve(false),
   };
   return f;
 }

@@ -42,6 +42,8 @@ function fakeCtx(): { ctx: SourceContext; got: string[]; drops: Record<string, n
     limits: { maxBodyBytes: 16 << 20, maxDecompressedBytes: 64 << 20 },
     stateDir: '/nonexistent/logsift-test-state',
     now: () => new Date(),
+    lastLsn: () => 0,
+    storedAfter: () => Promise.resolve(false),
   };
   return { ctx, got, drops };
 }
