@@ -22,7 +22,7 @@ def parse_args(argv):
     p.add_argument("--plan", required=True, help="JSON file: {context, chunks}")
     p.add_argument("--out", required=True, help="where the merged partial (JSON) is written")
     p.add_argument("--node", required=True, help="the node executable on the workers")
-    p.add_argument("--cli", required=True, help="bin/logsift.js on the workers")
+    p.add_argument("--cli", required=True, help="dist/analyze/task-main.js on the workers")
     p.add_argument("--address", default=None, help="Dask scheduler or Ray cluster address; none starts a local one")
     p.add_argument("--workers", type=int, default=2, help="workers of a local cluster")
     p.add_argument("--retries", type=int, default=2, help="attempts after the first per chunk")
@@ -47,7 +47,7 @@ def main(argv=None):
     if merged is None:
         # No chunks: the engine's empty partial comes from a merge of nothing.
         from .tasks import _run
-        merged = _run(args.node, args.cli, "analyze-merge", context[:-1] + ',"partials":[]}')
+        merged = _run(args.node, args.cli, "merge", context[:-1] + ',"partials":[]}')
     with open(args.out, "w", encoding="utf-8") as f:
         f.write(merged)
     emit("merged")

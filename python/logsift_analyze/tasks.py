@@ -25,12 +25,12 @@ def _run(node, cli, command, payload):
 
 def run_chunk(node, cli, context_json, chunk_json):
     """The partial result (JSON text) of one chunk."""
-    return _run(node, cli, "analyze-chunk", context_json[:-1] + ',"chunk":' + chunk_json + "}")
+    return _run(node, cli, "chunk", context_json[:-1] + ',"chunk":' + chunk_json + "}")
 
 
 def run_merge(node, cli, context_json, a, b):
     """Two partials (JSON text, earlier chunks first) merged by the engine."""
-    return _run(node, cli, "analyze-merge", context_json[:-1] + ',"partials":[' + a + "," + b + "]}")
+    return _run(node, cli, "merge", context_json[:-1] + ',"partials":[' + a + "," + b + "]}")
 
 
 def merge_tree(items, merge):

@@ -49,7 +49,7 @@ export async function runPython(context: { settings: AnalyzeSettings; config: An
     const plan = join(dir, 'plan.json'), out = join(dir, 'merged.json');
     await writeFile(plan, JSON.stringify({ context, chunks }));
     const args = ['-m', 'logsift_analyze', '--executor', opts.executor, '--plan', plan, '--out', out, '--node', process.execPath,
-      '--cli', join(packageRoot, 'bin', 'logsift.js'), '--workers', String(opts.workers), '--retries', String(opts.retries), '--object-store-mb', String(opts.objectStoreMb),
+      '--cli', join(packageRoot, 'dist', 'analyze', 'task-main.js'), '--workers', String(opts.workers), '--retries', String(opts.retries), '--object-store-mb', String(opts.objectStoreMb),
       ...(opts.address !== null ? ['--address', opts.address] : [])];
     const env = { ...process.env, PYTHONPATH: [join(packageRoot, 'python'), process.env.PYTHONPATH].filter(Boolean).join(':'), RAY_USAGE_STATS_ENABLED: process.env.RAY_USAGE_STATS_ENABLED ?? '0' };
     const child = spawn(python, args, { stdio: ['ignore', 'pipe', 'pipe'], env });

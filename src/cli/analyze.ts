@@ -1,5 +1,5 @@
 // `logsift analyze`: batch analysis of large archives on worker threads, a Dask cluster or a Ray cluster; and the hidden
-// per-task commands the Python drivers run (`analyze-chunk`, `analyze-merge`).
+// per-task commands (`analyze-chunk`, `analyze-merge`; the Python drivers run the same tasks through dist/analyze/task-main.js).
 import { writeFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
 import type { Command } from 'commander';
@@ -8,14 +8,14 @@ import { instantMs } from './time.js';
 import { parseDuration } from '../query/duration.js';
 import { ConfigError, LogsiftError, errorMessage } from '../errors.js';
 import { planChunks } from '../analyze/plan.js';
-import { processChunk, type AnalyzeConfig, type AnalyzeSettings, type ChunkTask } from '../analyze/process-chunk.js';
+import type { AnalyzeConfig, AnalyzeSettings } from '../analyze/process-chunk.js';
+import { mergeWith, runTask } from '../analyze/task.js';
 import { emptyPartial, type AnalysisPartial } from '../analyze/partial.js';
-import { mergePartials, treeMerge } from '../analyze/merge.js';
+import { treeMerge } from '../analyze/merge.js';
 import { finalizeResult } from '../analyze/finalize.js';
 import { runLocal, type ChunkFailure } from '../analyze/local-executor.js';
 import { runPython } from '../analyze/python-executor.js';
 import { createProgress } from '../analyze/progress.js';
-import { patternsOptions } from '../patterns/options.js';
 
 interface Flags {
   input: string[]; executor: string; address?: string; workers: string; output: string; config?: string;
@@ -29,12 +29,6 @@ function int(flag: string, v: string, min: number): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < min) throw new ConfigError(flag, `must be an integer of at least ${min}, got ${JSON.stringify(v)}`);
   return n;
-}
-
-/** Merging needs the miner options and key limits the chunks were made with. */
-export function mergeWith(settings: AnalyzeSettings, config: AnalyzeConfig) {
-  const minerOpts = patternsOptions(config.patterns);
-  return (a: AnalysisPartial, b: AnalysisPartial) => mergePartials(a, b, minerOpts, { maxKeys: settings.maxKeys, samples: 3 });
 }
 
 export function registerAnalyze(program: Command): void {
@@ -62,16 +56,9 @@ export function registerAnalyze(program: Command): void {
     .action(async (f: Flags) => analyze(f));
 
   // Hidden: one chunk task (JSON on stdin) to its partial (JSON on stdout). Run by the Dask and Ray drivers.
-  program.command('analyze-chunk', { hidden: true }).action(async () => {
-    const task = JSON.parse(await text(process.stdin)) as ChunkTask;
-    process.stdout.write(JSON.stringify(await processChunk(task)));
-  });
+  program.command('analyze-chunk', { hidden: true }).action(async () => { process.stdout.write(await runTask('chunk', await text(process.stdin))); });
   // Hidden: {settings, config, partials: [a, b]} on stdin to their merged partial on stdout.
-  program.command('analyze-merge', { hidden: true }).action(async () => {
-    const m = JSON.parse(await text(process.stdin)) as { settings: AnalyzeSettings; config: AnalyzeConfig; partials: AnalysisPartial[] };
-    const merge = mergeWith(m.settings, m.config);
-    process.stdout.write(JSON.stringify(treeMerge(m.partials, merge, () => emptyPartial(m.config.detect.windowMs, m.settings.bucketMs))));
-  });
+  program.command('analyze-merge', { hidden: true }).action(async () => { process.stdout.write(await runTask('merge', await text(process.stdin))); });
 }
 
 async function analyze(f: Flags): Promise<void> {
