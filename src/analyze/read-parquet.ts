@@ -21,8 +21,8 @@ export async function readParquetChunk(chunk: ParquetChunk, s: AnalyzeSettings, 
     // The service comes from the partition directory (service=NAME) when the file does not hold it.
     const where: string[] = [];
     const params: string[] = [chunk.path, chunk.service ?? ''];
-    if (s.from !== null) { params.push(s.from); where.push(`timestamp >= CAST($${params.length} AS TIMESTAMPTZ)`); }
-    if (s.to !== null) { params.push(s.to); where.push(`timestamp < CAST($${params.length} AS TIMESTAMPTZ)`); }
+    if (s.from !== null) { params.push(s.from); where.push(`timestamp >= CAST($${params.length} AS TIMESTAMP_NS)`); }
+    if (s.to !== null) { params.push(s.to); where.push(`timestamp < CAST($${params.length} AS TIMESTAMP_NS)`); }
     const sql = `SELECT epoch_ms(timestamp) AS ts, strftime(timestamp, '%Y-%m-%dT%H:%M:%S.%fZ') AS iso, coalesce(level, 'INFO') AS level,
         coalesce(nullif($2, ''), service, 'unknown') AS service, coalesce(message, '') AS message, coalesce(ip_address, '') AS ip, coalesce(user_id, '') AS usr,
         CAST(metadata AS VARCHAR) AS metadata, coalesce(id, '') AS id
