@@ -1,9 +1,9 @@
 // The final result of a batch analysis from the merged partial: sorted aggregates, templates, top keys, and anomalies.
 import type { Anomaly } from '../model/anomaly.js';
-import { schemaValidators, type Validator } from '../model/schemas.js';
+import { schemaValidators } from '../model/schemas.js';
 import { templateText } from '../patterns/miner.js';
 import { buildDetectors, runtimeOptions } from '../detect/registry.js';
-import { DetectionRuntime, type RuntimeSnapshot } from '../detect/runtime.js';
+import { DetectionRuntime } from '../detect/runtime.js';
 import { byCountThenKey, type AnalysisPartial, type KeyCounts } from './partial.js';
 import type { AnalyzeConfig } from './process-chunk.js';
 
@@ -62,37 +62,28 @@ function topOf(k: KeyCounts, top: number): TopKeys {
 }
 
 /**
- * Runs the engine's detectors once over the merged windows: the windows are handed to the detection runtime as its
- * own open windows (its snapshot format) and closed by `finish`, service by service in name order, window by window
- * in time order, empty windows in between included. Anomalies are sorted by window start, type, service and id.
+ * Runs the engine's detection runtime over the merged windows as a replay would over the records: window starts in
+ * time order (services by name within one start), each window handed over whole (its newest event time taken as its
+ * end), the runtime advanced after each start so its watermarks, empty windows, silences and resolutions work as on a
+ * stream. Each anomaly is returned once, as it stands at the end; sorted by window start, type, service and id.
  */
 export function detectOnWindows(p: AnalysisPartial, cfg: AnalyzeConfig): Anomaly[] {
   const detectCfg = { ...cfg.detect, detectors: cfg.detect.detectors.filter((d) => !(BATCH_DETECTORS_EXCLUDED as readonly string[]).includes(d)) };
   const byId = new Map(p.miner.templates.map((t) => [t.id, t]));
   const ctx = { templateText: (id: string) => { const t = byId.get(id); return t ? templateText(t) : undefined; } };
-  // Every anomaly the runtime raises or extends passes its schema check: seen there, an anomaly that a later one of the
-  // same kind replaces (one `finish` closes all windows at once) is kept, as a streaming replay would have returned it.
-  const base = schemaValidators().anomaly;
-  const seen = new Map<string, Anomaly>();
-  const validator: Validator<Anomaly> = {
-    check: (value) => { const problems = base.check(value); if (problems === null) { const a = value as Anomaly; seen.set(a.anomaly_id, a); } return problems; },
-    assert: (value) => base.assert(value),
-  };
-  const rt = runtimeOptions(detectCfg);
-  const runtime = new DetectionRuntime(buildDetectors(detectCfg), ctx, validator, rt);
-  const fresh = runtime.snapshot();
-  const services = [...p.windows].sort((a, b) => cmp(a.service, b.service));
-  const maxTs = services.reduce((m, s) => Math.max(m, s.maxTs), -Infinity);
-  if (!Number.isFinite(maxTs)) return [];
-  const snap: RuntimeSnapshot = {
-    ...fresh, maxTs,
-    services: services.map((s) => ({ name: s.service, closedUntil: null, maxTs: s.maxTs, heardAt: s.maxTs, open: s.open })),
-  };
-  runtime.restore(snap);
-  for (const a of runtime.finish()) seen.set(a.anomaly_id, a);
-  // The runtime's end-of-replay rule, for replaced anomalies too: no finding for resolveAfterWindows windows is resolved.
+  const runtime = new DetectionRuntime(buildDetectors(detectCfg), ctx, schemaValidators().anomaly, runtimeOptions(detectCfg));
   const windowMs = runtime.opts.windowMs;
-  const until = Math.floor(maxTs / windowMs) * windowMs + windowMs - runtime.opts.resolveAfterWindows * windowMs;
-  const anomalies = [...seen.values()].map((a) => (a.status === 'open' && Date.parse(a.window_end) <= until ? { ...a, status: 'resolved' as const } : a));
-  return anomalies.sort((a, b) => cmp(a.window_start, b.window_start) || cmp(a.anomaly_type, b.anomaly_type) || cmp(a.service, b.service) || cmp(a.anomaly_id, b.anomaly_id));
+  const steps = p.windows.flatMap((s) => s.open.map((w) => ({ service: s.service, w }))).sort((a, b) => a.w.start - b.w.start || cmp(a.service, b.service));
+  const latest = new Map<string, Anomaly>();
+  const keep = (list: Anomaly[]) => { for (const a of list) latest.set(a.anomaly_id, a); };
+  for (let i = 0; i < steps.length;) {
+    const start = (steps[i] as (typeof steps)[number]).w.start;
+    for (; i < steps.length && (steps[i] as (typeof steps)[number]).w.start === start; i++) {
+      const { service, w } = steps[i] as (typeof steps)[number];
+      runtime.observeWindow(service, w, start + windowMs - 1);
+    }
+    keep(runtime.advance());
+  }
+  keep(runtime.finish());
+  return [...latest.values()].sort((a, b) => cmp(a.window_start, b.window_start) || cmp(a.anomaly_type, b.anomaly_type) || cmp(a.service, b.service) || cmp(a.anomaly_id, b.anomaly_id));
 }

@@ -44,6 +44,8 @@ export function mergeTemplates(a: MinerSnapshot, b: MinerSnapshot, minerOpts: Pa
   const idMap = new Map<string, string>();
   for (const bt of [...b.templates].sort((x, y) => x.seq - y.seq)) {
     const t = miner.add(bt.service, templateText(bt));
+    // A template new to `a` is `b`'s as it was: masking a template text again is not always idempotent (http://<*>).
+    if (t.count === 1) t.tokens = [...bt.tokens];
     t.count += bt.count - 1;
     if (bt.firstSeen && (!t.firstSeen || compareTimestamps(bt.firstSeen, t.firstSeen) < 0)) t.firstSeen = bt.firstSeen;
     if (bt.lastSeen && (!t.lastSeen || compareTimestamps(bt.lastSeen, t.lastSeen) > 0)) t.lastSeen = bt.lastSeen;
