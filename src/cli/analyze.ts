@@ -86,9 +86,11 @@ async function analyze(f: Flags): Promise<void> {
   const merge = mergeWith(settings, config);
   const empty = () => emptyPartial(config.detect.windowMs, settings.bucketMs);
   let merged: AnalysisPartial | null, failed: ChunkFailure[];
+  let tChunks: number | null = null;
   if (f.executor === 'local') {
     const r = await runLocal(chunks.map((chunk) => ({ settings, config, chunk })), { workers, retries }, progress);
     failed = r.failed;
+    tChunks = performance.now();
     merged = failed.length ? null : treeMerge(r.partials, merge, empty);
   } else {
     const r = await runPython({ settings, config }, chunks, { executor: f.executor as 'dask' | 'ray', address: f.address ?? null, workers, retries, objectStoreMb: int('--object-store-mb', f.objectStoreMb, 50) }, progress);
@@ -99,10 +101,11 @@ async function analyze(f: Flags): Promise<void> {
   if (failed.length > 0 || merged === null) {
     throw new LogsiftError('io_failed', `${failed.length} of ${chunks.length} chunks failed after ${retries + 1} attempts; no result was written:\n${failed.map((x) => `  ${x.name}: ${x.error}`).join('\n')}`);
   }
+  const tMerged = performance.now();
   const result = finalizeResult(merged, config, top);
   const json = `${JSON.stringify(result, null, 1)}\n`;
   if (f.output === '-') process.stdout.write(json);
   else await writeFile(f.output, json).catch((err: unknown) => { throw new LogsiftError('io_failed', `cannot write ${f.output}: ${errorMessage(err)}`, { cause: err }); });
   const s = (performance.now() - t0) / 1000;
-  process.stderr.write(`analyze: ${result.lines} lines (${result.records} records, ${result.rejected.total} rejected, ${result.filtered} filtered) in ${chunks.length} chunks on ${f.executor} in ${s.toFixed(2)} s (${Math.round(result.lines / s)} lines/s); ${result.templates.total} templates, ${result.anomalies.length} anomalies\n`);
+  process.stderr.write(`analyze: ${result.lines} lines (${result.records} records, ${result.rejected.total} rejected, ${result.filtered} filtered) in ${chunks.length} chunks on ${f.executor} in ${s.toFixed(2)} s (${Math.round(result.lines / s)} lines/s; ${tChunks !== null ? `chunks ${((tChunks - t0) / 1000).toFixed(2)} s, merge ${((tMerged - tChunks) / 1000).toFixed(2)} s` : `chunks and merge ${((tMerged - t0) / 1000).toFixed(2)} s`}, detection and result ${((performance.now() - tMerged) / 1000).toFixed(2)} s); ${result.templates.total} templates, ${result.anomalies.length} anomalies\n`);
 }
