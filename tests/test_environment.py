@@ -116,3 +116,14 @@ def _config():
     """The resolved config sections a task needs, as `logsift analyze` passes them."""
     script = "import('./dist/config.js').then(({ loadConfig }) => { const c = loadConfig(undefined, {}); console.log(JSON.stringify({ normalize: c.normalize, patterns: c.patterns, detect: c.detect })); })"
     return json.loads(subprocess.run(["node", "-e", script], cwd=ROOT, capture_output=True, text=True, check=True).stdout)
+
+
+def test_a_hung_task_times_out(tmp_path):
+    """A node task past --task-timeout is killed and raises, so the cluster retries it and then reports it."""
+    sys.path.insert(0, str(ROOT / "python"))
+    from logsift_analyze.tasks import ChunkError, run_chunk
+
+    hang = tmp_path / "hang.js"
+    hang.write_text("setTimeout(() => {}, 60000);\n")
+    with pytest.raises(ChunkError, match="timed out after 1 s"):
+        run_chunk(shutil.which("node"), str(hang), "{}", "{}", timeout=1)

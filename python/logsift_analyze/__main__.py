@@ -26,6 +26,7 @@ def parse_args(argv):
     p.add_argument("--address", default=None, help="Dask scheduler or Ray cluster address; none starts a local one")
     p.add_argument("--workers", type=int, default=2, help="workers of a local cluster")
     p.add_argument("--retries", type=int, default=2, help="attempts after the first per chunk")
+    p.add_argument("--task-timeout", type=float, default=3600, help="seconds a chunk or merge attempt may run (0: no limit)")
     p.add_argument("--object-store-mb", type=int, default=100, help="object store of a local Ray instance")
     return p.parse_args(argv)
 

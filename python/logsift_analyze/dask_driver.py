@@ -14,7 +14,7 @@ def run(args, context, chunks, emit):
         client = Client(cluster)
     try:
         futures = [
-            client.submit(run_chunk, args.node, args.cli, context, c, key=f"logsift-chunk-{i}", retries=args.retries, pure=False)
+            client.submit(run_chunk, args.node, args.cli, context, c, args.task_timeout, key=f"logsift-chunk-{i}", retries=args.retries, pure=False)
             for i, c in enumerate(chunks)
         ]
         index = {f.key: i for i, f in enumerate(futures)}
@@ -31,7 +31,7 @@ def run(args, context, chunks, emit):
         counter = iter(range(len(futures)))
 
         def merge(a, b):
-            return client.submit(run_merge, args.node, args.cli, context, a, b, key=f"logsift-merge-{next(counter)}", retries=args.retries, pure=False)
+            return client.submit(run_merge, args.node, args.cli, context, a, b, args.task_timeout, key=f"logsift-merge-{next(counter)}", retries=args.retries, pure=False)
 
         root = merge_tree(futures, merge)
         return (root.result() if root is not None else None), []

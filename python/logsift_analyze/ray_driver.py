@@ -18,7 +18,7 @@ def run(args, context, chunks, emit):
     try:
         chunk_task = ray.remote(num_cpus=1, max_retries=args.retries, retry_exceptions=True)(run_chunk)
         merge_task = ray.remote(num_cpus=1, max_retries=args.retries, retry_exceptions=True)(run_merge)
-        refs = [chunk_task.remote(args.node, args.cli, context, c) for c in chunks]
+        refs = [chunk_task.remote(args.node, args.cli, context, c, args.task_timeout) for c in chunks]
         index = {r: i for i, r in enumerate(refs)}
         failed = []
         pending = list(refs)
@@ -34,7 +34,7 @@ def run(args, context, chunks, emit):
                     emit("chunk_failed", index=i, error=str(e).strip().splitlines()[-1] if str(e).strip() else repr(e))
         if failed:
             return None, failed
-        root = merge_tree(refs, lambda a, b: merge_task.remote(args.node, args.cli, context, a, b))
+        root = merge_tree(refs, lambda a, b: merge_task.remote(args.node, args.cli, context, a, b, args.task_timeout))
         return (ray.get(root) if root is not None else None), []
     finally:
         ray.shutdown()

@@ -9,28 +9,32 @@ class ChunkError(RuntimeError):
     """A chunk or merge task whose node process failed."""
 
 
-def _run(node, cli, command, payload):
-    proc = subprocess.run(
-        [node, cli, command],
-        input=payload.encode("utf-8"),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        check=False,
-    )
+def _run(node, cli, command, payload, timeout=None):
+    try:
+        proc = subprocess.run(
+            [node, cli, command],
+            input=payload.encode("utf-8"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            check=False,
+            timeout=timeout or None,
+        )
+    except subprocess.TimeoutExpired:
+        raise ChunkError(f"logsift {command} timed out after {timeout} s (--task-timeout)") from None
     if proc.returncode != 0:
         err = proc.stderr.decode("utf-8", "replace").strip()[-MAX_ERROR_CHARS:]
         raise ChunkError(f"logsift {command} exited with code {proc.returncode}: {err}")
     return proc.stdout.decode("utf-8")
 
 
-def run_chunk(node, cli, context_json, chunk_json):
+def run_chunk(node, cli, context_json, chunk_json, timeout=None):
     """The partial result (JSON text) of one chunk."""
-    return _run(node, cli, "chunk", context_json[:-1] + ',"chunk":' + chunk_json + "}")
+    return _run(node, cli, "chunk", context_json[:-1] + ',"chunk":' + chunk_json + "}", timeout)
 
 
-def run_merge(node, cli, context_json, a, b):
+def run_merge(node, cli, context_json, a, b, timeout=None):
     """Two partials (JSON text, earlier chunks first) merged by the engine."""
-    return _run(node, cli, "merge", context_json[:-1] + ',"partials":[' + a + "," + b + "]}")
+    return _run(node, cli, "merge", context_json[:-1] + ',"partials":[' + a + "," + b + "]}", timeout)
 
 
 def merge_tree(items, merge):

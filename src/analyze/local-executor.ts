@@ -11,6 +11,8 @@ export interface LocalOptions {
   workers: number;
   /** Attempts per chunk after the first before it is reported failed. */
   retries: number;
+  /** An attempt running longer than this fails (its worker is replaced); 0 for no limit. */
+  taskTimeoutMs: number;
   /** The worker script (tests inject a failing one). */
   workerUrl?: URL;
 }
@@ -28,7 +30,11 @@ export async function runLocal(tasks: readonly ChunkTask[], opts: LocalOptions, 
   let next = 0;
   const attempt = (task: ChunkTask, worker: { w: Worker }): Promise<AnalysisPartial> => new Promise((resolve, reject) => {
     const w = worker.w;
-    const cleanup = () => { w.off('message', onMessage); w.off('error', onError); w.off('exit', onExit); };
+    const timer = opts.taskTimeoutMs > 0 ? setTimeout(() => {
+      cleanup(); worker.w = new Worker(url); void w.terminate();
+      reject(new Error(`timed out after ${opts.taskTimeoutMs / 1000} s (--task-timeout)`));
+    }, opts.taskTimeoutMs) : undefined;
+    const cleanup = () => { clearTimeout(timer); w.off('message', onMessage); w.off('error', onError); w.off('exit', onExit); };
     const onMessage = (m: Reply) => { cleanup(); if (m.partial) resolve(m.partial); else reject(new Error(m.error ?? 'no result')); };
     const onError = (err: Error) => { cleanup(); worker.w = new Worker(url); void w.terminate(); reject(err); };
     const onExit = (code: number) => { cleanup(); worker.w = new Worker(url); reject(new Error(`worker exited with code ${code}`)); };

@@ -74,11 +74,11 @@ test('the local executor gives the same result on 1 and 2 threads, and names a c
   const chunks = await planChunks([path], { chunkBytes: 40_000, receivedAt: '2026-11-02T00:00:00Z' });
   const quiet = createProgress(chunks.length, { quiet: true });
   const tasks = chunks.map((chunk) => ({ settings, config, chunk }));
-  const one = await runLocal(tasks, { workers: 1, retries: 0 }, quiet);
-  const two = await runLocal(tasks, { workers: 2, retries: 0 }, quiet);
+  const one = await runLocal(tasks, { workers: 1, retries: 0, taskTimeoutMs: 0 }, quiet);
+  const two = await runLocal(tasks, { workers: 2, retries: 0, taskTimeoutMs: 0 }, quiet);
   assert.equal(JSON.stringify(finalizeResult(treeMerge(one.partials, merge, empty), config, 5)), JSON.stringify(finalizeResult(treeMerge(two.partials, merge, empty), config, 5)));
   const broken = [...tasks, { settings, config, chunk: { ...chunks[0]!, index: chunks.length, name: 'gone.log[0-10)', path: join(path, 'nope') } }];
-  const r = await runLocal(broken, { workers: 2, retries: 1 }, quiet);
+  const r = await runLocal(broken, { workers: 2, retries: 1, taskTimeoutMs: 60_000 }, quiet);
   assert.deepEqual(r.failed.map((f) => f.name), ['gone.log[0-10)']);
   assert.match(r.failed[0]!.error, /ENOTDIR|ENOENT/);
   assert.equal(r.partials.length, chunks.length);

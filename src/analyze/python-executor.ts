@@ -22,6 +22,8 @@ export interface PythonOptions {
   address: string | null;
   workers: number;
   retries: number;
+  /** A task (chunk or merge) running longer than this fails and is retried; 0 for no limit. */
+  taskTimeoutMs: number;
   /** Ray's object store of a local instance, in MB. */
   objectStoreMb: number;
 }
@@ -49,7 +51,7 @@ export async function runPython(context: { settings: AnalyzeSettings; config: An
     const plan = join(dir, 'plan.json'), out = join(dir, 'merged.json');
     await writeFile(plan, JSON.stringify({ context, chunks }));
     const args = ['-m', 'logsift_analyze', '--executor', opts.executor, '--plan', plan, '--out', out, '--node', process.execPath,
-      '--cli', join(packageRoot, 'dist', 'analyze', 'task-main.js'), '--workers', String(opts.workers), '--retries', String(opts.retries), '--object-store-mb', String(opts.objectStoreMb),
+      '--cli', join(packageRoot, 'dist', 'analyze', 'task-main.js'), '--workers', String(opts.workers), '--retries', String(opts.retries), '--task-timeout', String(opts.taskTimeoutMs / 1000), '--object-store-mb', String(opts.objectStoreMb),
       ...(opts.address !== null ? ['--address', opts.address] : [])];
     const env = { ...process.env, PYTHONPATH: [join(packageRoot, 'python'), process.env.PYTHONPATH].filter(Boolean).join(':'), RAY_USAGE_STATS_ENABLED: process.env.RAY_USAGE_STATS_ENABLED ?? '0' };
     const child = spawn(python, args, { stdio: ['ignore', 'pipe', 'pipe'], env });

@@ -19,7 +19,7 @@ import { createProgress } from '../analyze/progress.js';
 
 interface Flags {
   input: string[]; executor: string; address?: string; workers: string; output: string; config?: string;
-  chunkBytes: string; bucket: string; top: string; maxKeys: string; retries: string; from?: string; to?: string;
+  chunkBytes: string; bucket: string; top: string; maxKeys: string; retries: string; taskTimeout: string; from?: string; to?: string;
   service: string[]; defaultService?: string; receivedAt?: string; objectStoreMb: string; quiet?: boolean;
 }
 
@@ -46,6 +46,7 @@ export function registerAnalyze(program: Command): void {
     .option('--top <n>', 'IPs and users listed', '20')
     .option('--max-keys <n>', 'distinct IPs and users counted per partial; past it the rarest are dropped and the result says so', '100000')
     .option('--retries <n>', 'attempts after the first before a chunk is reported failed', '2')
+    .option('--task-timeout <seconds>', 'a chunk or merge attempt running longer fails (and is retried); 0 for no limit', '3600')
     .option('--from <time>', 'only records at or after this time (RFC 3339, epoch ms or 24h back); prunes lake partitions by date')
     .option('--to <time>', 'only records before this time; prunes lake partitions by date')
     .option('--service <name...>', 'only these services; prunes lake partitions by service', [])
@@ -76,6 +77,7 @@ async function analyze(f: Flags): Promise<void> {
     defaultService: f.defaultService ?? null,
   };
   const workers = int('--workers', f.workers, 1), retries = int('--retries', f.retries, 0), top = int('--top', f.top, 0);
+  const taskTimeoutMs = int('--task-timeout', f.taskTimeout, 0) * 1000;
   const chunks = await planChunks(f.input, {
     chunkBytes: int('--chunk-bytes', f.chunkBytes, 1), services: f.service,
     ...(from !== null ? { fromDate: from.slice(0, 10) } : {}), ...(to !== null ? { toDate: to.slice(0, 10) } : {}),
@@ -88,12 +90,12 @@ async function analyze(f: Flags): Promise<void> {
   let merged: AnalysisPartial | null, failed: ChunkFailure[];
   let tChunks: number | null = null;
   if (f.executor === 'local') {
-    const r = await runLocal(chunks.map((chunk) => ({ settings, config, chunk })), { workers, retries }, progress);
+    const r = await runLocal(chunks.map((chunk) => ({ settings, config, chunk })), { workers, retries, taskTimeoutMs }, progress);
     failed = r.failed;
     tChunks = performance.now();
     merged = failed.length ? null : treeMerge(r.partials, merge, empty);
   } else {
-    const r = await runPython({ settings, config }, chunks, { executor: f.executor as 'dask' | 'ray', address: f.address ?? null, workers, retries, objectStoreMb: int('--object-store-mb', f.objectStoreMb, 50) }, progress);
+    const r = await runPython({ settings, config }, chunks, { executor: f.executor as 'dask' | 'ray', address: f.address ?? null, workers, retries, taskTimeoutMs, objectStoreMb: int('--object-store-mb', f.objectStoreMb, 50) }, progress);
     failed = r.failed;
     merged = r.partial;
   }
