@@ -127,3 +127,16 @@ def test_a_hung_task_times_out(tmp_path):
     hang.write_text("setTimeout(() => {}, 60000);\n")
     with pytest.raises(ChunkError, match="timed out after 1 s"):
         run_chunk(shutil.which("node"), str(hang), "{}", "{}", timeout=1)
+
+
+@pytest.mark.parametrize("executor", ["local", "dask"])
+def test_the_cli_names_a_failed_chunk_and_writes_no_result(tmp_path, executor):
+    """Through `logsift analyze`: a corrupt .gz fails every attempt; it is named, the command fails, nothing is written."""
+    generate(tmp_path / "good.log", 300)
+    (tmp_path / "bad.log.gz").write_bytes(b"\x1f\x8b\x08\x00 this is not a gzip stream")
+    out = tmp_path / "r.json"
+    proc = logsift("analyze", "--input", tmp_path / "good.log", tmp_path / "bad.log.gz", "--executor", executor, "--retries", "1", "--output", out, check=False)
+    assert proc.returncode != 0
+    assert "1 of 2 chunks failed after 2 attempts" in proc.stderr, proc.stderr[-3000:]
+    assert f"{tmp_path / 'bad.log.gz'}[0-" in proc.stderr
+    assert not out.exists()
