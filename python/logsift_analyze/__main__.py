@@ -1,6 +1,6 @@
 """`python -m logsift_analyze`: run a logsift analysis plan on Dask or Ray. Spawned by `logsift analyze --executor`.
 
-stdout carries one JSON event per line (chunk_done, chunk_retry, chunk_failed, merged) for logsift's progress bar;
+stdout carries one JSON event per line (chunk_done, chunk_failed, merged) for logsift's progress bar;
 the merged partial result is written to --out. Exit 0 on success, 3 when chunks failed (each was reported), 1 otherwise.
 """
 import argparse

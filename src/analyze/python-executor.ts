@@ -37,7 +37,7 @@ export function pythonPath(env: NodeJS.ProcessEnv = process.env): string {
   return p;
 }
 
-type Event = { event: 'chunk_done'; index: number } | { event: 'chunk_retry'; index: number; attempt: number; error: string } | { event: 'chunk_failed'; index: number; error: string } | { event: 'merged' };
+type Event = { event: 'chunk_done'; index: number } | { event: 'chunk_failed'; index: number; error: string } | { event: 'merged' };
 
 /**
  * Hands the chunk list to the Python driver, which submits one task per chunk (`logsift analyze-chunk`) and merges the
@@ -65,7 +65,6 @@ export async function runPython(context: { settings: AnalyzeSettings; config: An
       try { e = JSON.parse(line) as Event; } catch { continue; } // a library printing to stdout is not an event
       const name = (i: number) => chunks[i]?.name ?? `#${i}`;
       if (e.event === 'chunk_done') progress.done();
-      else if (e.event === 'chunk_retry') progress.retry(name(e.index), e.attempt, e.error);
       else if (e.event === 'chunk_failed') { failed.push({ index: e.index, name: name(e.index), error: e.error }); progress.done(true); }
     }
     const code = await exited.catch((err: unknown) => { throw new LogsiftError('io_failed', `cannot run the ${opts.executor} driver with ${python}: ${errorMessage(err)}`, { cause: err }); });
