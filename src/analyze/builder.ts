@@ -59,6 +59,8 @@ export class PartialBuilder {
 
   add(r: AnalyzedRecord): void {
     const o = this.opts;
+    // A NaN time would become null in JSON and differ between executors: such a record is a rejection, not a count.
+    if (!Number.isFinite(r.tsMs)) { this.reject('invalid_timestamp'); return; }
     if ((o.fromMs !== null && r.tsMs < o.fromMs) || (o.toMs !== null && r.tsMs >= o.toMs) || (this.serviceFilter !== null && !this.serviceFilter.has(r.service))) { this.filtered++; return; }
     this.records++;
     if (this.minTs === null || r.tsMs < this.minTs) this.minTs = r.tsMs;
