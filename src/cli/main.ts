@@ -11,6 +11,7 @@ import { registerMine } from './mine.js';
 import { registerDetect } from './detect.js';
 import { registerAlerts } from './alerts.js';
 import { registerRules } from './rules.js';
+import { registerAnalyze } from './analyze.js';
 
 const program = new Command();
 program.name('logsift').description('log analytics and monitoring engine: collect, normalize, store, find problems, alert').version('0.1.0');
@@ -24,6 +25,7 @@ registerMine(program);
 registerDetect(program);
 registerAlerts(program);
 registerRules(program);
+registerAnalyze(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`logsift: ${err instanceof LogsiftError || err instanceof Error ? err.message : String(err)}\n`);

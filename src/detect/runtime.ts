@@ -153,6 +153,29 @@ export class DetectionRuntime {
     if (r.sessionKey !== undefined && r.sessionKey !== '' && this.wantsSessions) this.observeSessionRecord(r);
   }
 
+  /**
+   * Adds a whole window of one service at once, as if its records had been observed (batch analysis merges windows
+   * counted in chunks): `w` in the snapshot's window form, `lastTsMs` its newest event time. Windows of a service must
+   * come in event-time order; one whose service's windows are already closed is counted late, record by record.
+   */
+  observeWindow(service: string, w: RuntimeSnapshot['services'][number]['open'][number], lastTsMs: number): void {
+    let svc = this.services.get(service);
+    if (!svc) {
+      if (this.services.size >= this.opts.maxServices) this.dropOldestService();
+      svc = { open: new Map(), closedUntil: -Infinity, maxTs: -Infinity, heardAt: -Infinity };
+      this.services.set(service, svc);
+    }
+    if (w.start + this.opts.windowMs <= svc.closedUntil) { this.stats.late += w.count; return; }
+    if (svc.open.has(w.start)) throw new Error(`BUG: window ${w.start} of ${service} observed twice`);
+    svc.open.set(w.start, {
+      count: w.count, errors: w.errors, templates: new Map(w.templates), templateErrors: new Map(w.templateErrors), samples: new Map(w.samples),
+      auth: new Map((w.auth ?? []).map(([ip, x]) => [ip, { failures: x.failures, users: new Set(x.users), samples: x.samples }])), durations: w.durations ?? [], durationCount: w.durationCount ?? 0,
+    });
+    if (lastTsMs > this.maxTs) this.maxTs = lastTsMs;
+    if (lastTsMs > svc.maxTs) svc.maxTs = lastTsMs;
+    svc.heardAt = this.maxTs;
+  }
+
   private observeSessionRecord(r: DetectRecord): void {
     const key = r.sessionKey as string;
     let s = this.sessions.get(key);
