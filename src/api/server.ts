@@ -9,6 +9,7 @@ import { registerOpsRoutes } from './routes-ops.js';
 import { registerPatternRoutes } from './routes-patterns.js';
 import { registerAnomalyRoutes } from './routes-anomalies.js';
 import { registerAlertRoutes } from './routes-alerts.js';
+import { registerUiRoutes } from './routes-ui.js';
 import { ensureTemplatesTable } from '../store/templates.js';
 
 const LEVEL_ORDER = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
@@ -40,5 +41,6 @@ export async function buildServer(engine: Engine): Promise<FastifyInstance> {
   registerPatternRoutes(app, engine);
   registerAnomalyRoutes(app, engine);
   registerAlertRoutes(app, engine);
+  registerUiRoutes(app, engine);
   return app;
 }
