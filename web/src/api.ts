@@ -103,7 +103,14 @@ export interface DeadLetter {
   size: number; original_bytes: number; service_hint: string | null; replay_count: number; replayed_at: string | null;
 }
 
-export interface Silence { id: string; matchers: string[]; startsAt: string; endsAt: string; createdBy: string; comment: string; state: string }
+export interface Matcher { name: string; value: string; isRegex: boolean; isEqual: boolean }
+/** A matcher as Alertmanager writes it: name="value", name!="value", name=~"regex", name!~"regex". */
+export function matcherText(m: Matcher | string): string {
+  if (typeof m === 'string') return m;
+  const op = m.isEqual ? (m.isRegex ? '=~' : '=') : (m.isRegex ? '!~' : '!=');
+  return `${m.name}${op}"${m.value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+export interface Silence { id: string; matchers: (Matcher | string)[]; startsAt: string; endsAt: string; createdBy: string; comment: string; state: string }
 export interface Alert { fingerprint: string; labels: Record<string, string>; annotations: Record<string, string>; status: string; startsAt: string; endsAt?: string; generatorURL: string; samples: string[]; windowStart: string; windowEnd: string }
 export interface AlertEntry { alert: Alert; state: string; silencedBy: string[]; inhibitedBy: string[] }
 export interface Delivery { id: string; receiver: string; queuedAt: string; state: string; attempts: { at: string; ok: boolean; error?: string; ms: number }[]; notification: { status?: string; alerts?: { labels: Record<string, string> }[] } }

@@ -1,8 +1,8 @@
 // Alerts: firing and resolved alerts, the rules, delivery status per receiver, and silences (create from an alert, expire).
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { ApiError, getJson, sendJson, type AlertEntry, type Delivery, type Silence } from '../api';
-import { href, type Route } from '../router';
+import { ApiError, getJson, matcherText, sendJson, type AlertEntry, type Delivery, type Silence } from '../api';
+import type { Route } from '../router';
 import { ago, fmtTime } from '../time';
 import { useFetch } from '../use-fetch';
 
@@ -126,7 +126,7 @@ export function AlertsView(_: { route: Route }): JSX.Element {
                 <tr data-silence={s.id}>
                   <td class="mono">{s.id.slice(0, 8)}</td>
                   <td><span class={`pill ${s.state === 'active' ? 'sev-medium' : 'muted-pill'}`}>{s.state}</span></td>
-                  <td class="mono">{s.matchers.join(', ')}</td>
+                  <td class="mono">{s.matchers.map(matcherText).join(', ')}</td>
                   <td class="nowrap">{fmtTime(s.endsAt, false)}</td>
                   <td>{s.comment}</td>
                   <td>{s.createdBy}</td>
@@ -161,7 +161,6 @@ export function AlertsView(_: { route: Route }): JSX.Element {
               ))}</tbody>
             </table></div>
           )}
-          <p class="muted small">Search links of alerts: <a href={href('search')}>Search</a>.</p>
         </>
       ) : null}
     </section>

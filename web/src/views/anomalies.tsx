@@ -93,7 +93,7 @@ function Timeline({ anomalies, startMs, endMs }: { anomalies: Anomaly[]; startMs
             <text class="lane-label" x={left - 8} y={i * lane + lane / 2 + 4} text-anchor="end">{s.length > 18 ? `${s.slice(0, 17)}…` : s}</text>
           </g>
         ))}
-        {ticks.map((t) => <text class="tick" x={x(t)} y={h - 6} text-anchor="middle">{fmtTime(t, false).slice(5, 16)}</text>)}
+        {ticks.map((t, i) => <text class="tick" x={x(t)} y={h - 6} text-anchor={i === 0 ? 'start' : i === ticks.length - 1 ? 'end' : 'middle'}>{fmtTime(t, false).slice(5, 16)}</text>)}
         {anomalies.map((a) => {
           const i = services.indexOf(a.service);
           const x0 = x(new Date(a.window_start).getTime()), x1 = x(new Date(a.window_end).getTime());

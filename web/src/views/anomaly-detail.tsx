@@ -120,8 +120,8 @@ function Compare({ baseline, observed }: { baseline: unknown; observed: unknown 
             <tr>
               <th scope="row">{k.replace(/_/g, ' ')}</th>
               <td class="bars">
-                <div class="bar-row"><span class="bar-label muted">baseline</span><span class="bar baseline" style={{ width: `${b === null ? 0 : Math.max(1, (b / max) * 100)}%` }} /><span class="bar-val">{b === null ? 'none' : fmtNum(b)}</span></div>
-                <div class="bar-row"><span class="bar-label muted">observed</span><span class="bar observed" style={{ width: `${Math.max(1, (o / max) * 100)}%` }} /><span class="bar-val">{fmtNum(o)}</span></div>
+                <div class="bar-row"><span class="bar-label muted">baseline</span><span class="track"><span class="bar baseline" style={{ width: `${b === null ? 0 : Math.max(1, (b / max) * 100)}%` }} /></span><span class="bar-val">{b === null ? 'none' : fmtNum(b)}</span></div>
+                <div class="bar-row"><span class="bar-label muted">observed</span><span class="track"><span class="bar observed" style={{ width: `${Math.max(1, (o / max) * 100)}%` }} /></span><span class="bar-val">{fmtNum(o)}</span></div>
               </td>
             </tr>
           );

@@ -15,12 +15,18 @@ const SEV_RANK: Record<string, number> = { low: 1, medium: 2, high: 3, critical:
 /** Services a silence's matchers name with service="x" (equality only: regex matchers are shown on the Alerts view). */
 function silencedServices(silences: Silence[]): Set<string> {
   const out = new Set<string>();
-  for (const s of silences) for (const m of s.matchers) { const x = /^service="((?:[^"\\]|\\.)*)"$/.exec(m.replace(/\s+/g, '')); if (x?.[1]) out.add(x[1]); }
+  for (const s of silences) {
+    for (const m of s.matchers) {
+      if (typeof m === 'object') { if (m.name === 'service' && m.isEqual && !m.isRegex) out.add(m.value); continue; }
+      const x = /^service="((?:[^"\\]|\\.)*)"$/.exec(m.replace(/\s+/g, ''));
+      if (x?.[1]) out.add(x[1]);
+    }
+  }
   return out;
 }
 
 async function load(range: { startMs: number; endMs: number }, signal: AbortSignal): Promise<ServiceRow[]> {
-  const b = bucketFor(range.endMs - range.startMs, 30);
+  const b = bucketFor(range.endMs - range.startMs, 48);
   const first = Math.floor(range.startMs / b.ms) * b.ms;
   const n = Math.max(1, Math.ceil((range.endMs - first) / b.ms));
   const opts = { start: iso(range.startMs), end: iso(range.endMs), limit: 10_000 };
