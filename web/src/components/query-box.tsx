@@ -65,7 +65,7 @@ export async function suggest(text: string, cursor: number, src: CompletionSourc
   return { start, items };
 }
 
-export function QueryBox({ value, onChange, onSubmit, source }: { value: string; onChange: (v: string) => void; onSubmit: (v: string) => void; source: CompletionSource }): JSX.Element {
+export function QueryBox({ value, onChange, onSubmit, source, onFocus }: { value: string; onChange: (v: string) => void; onSubmit: (v: string) => void; source: CompletionSource; onFocus?: () => void }): JSX.Element {
   const input = useRef<HTMLInputElement>(null);
   const [items, setItems] = useState<Suggestion[]>([]);
   const [start, setStart] = useState(0);
@@ -89,6 +89,12 @@ export function QueryBox({ value, onChange, onSubmit, source }: { value: string;
     if (n !== seq.current) return;
     setItems(r.items); setStart(r.start); setActive(0);
   };
+
+  // Services arrive after the box is first focused: offer them for what is already typed.
+  useEffect(() => {
+    const el = input.current;
+    if (el && document.activeElement === el && el.value) void update(el.value, el.selectionStart ?? el.value.length);
+  }, [source.services.length]);
 
   const accept = (s: Suggestion) => {
     const el = input.current;
@@ -119,7 +125,7 @@ export function QueryBox({ value, onChange, onSubmit, source }: { value: string;
           role="combobox" aria-expanded={items.length > 0} aria-controls="q-suggest" aria-autocomplete="list"
           aria-activedescendant={items.length > 0 ? `q-s-${active}` : undefined}
           onInput={(e) => { const el = e.currentTarget; onChange(el.value); void update(el.value, el.selectionStart ?? el.value.length); }}
-          onKeyDown={onKey} onBlur={() => setTimeout(() => setItems([]), 150)} />
+          onKeyDown={onKey} onFocus={onFocus} onBlur={() => setTimeout(() => setItems([]), 150)} />
         {items.length > 0 ? (
           <ul id="q-suggest" class="suggest" role="listbox" aria-label="completions">
             {items.map((s, i) => (

@@ -47,12 +47,15 @@ export function SearchView({ route }: { route: Route }): JSX.Element {
 
   const go = (nq: string, r: TimeRange = range, extra: Record<string, string | undefined> = {}) => navigate(href('search', { q: nq, ...rangeParams(r), ...extra }));
 
+  // Services for completion: asked for when the query box is first used, so they never delay the first results.
+  const [wantServices, setWantServices] = useState(false);
   useEffect(() => {
+    if (!wantServices) return;
     const ctl = new AbortController();
     query('* | top 200 service', { start: iso(Date.now() - 86_400_000) }, ctl.signal)
       .then((r) => setServices(r.rows.map((x) => String(x.service)).filter(Boolean).sort())).catch(() => undefined);
     return () => ctl.abort();
-  }, []);
+  }, [wantServices]);
 
   useEffect(() => {
     const ctl = new AbortController();
@@ -120,7 +123,7 @@ export function SearchView({ route }: { route: Route }): JSX.Element {
   return (
     <section class="view search-view" aria-label="Search">
       <div class="toolbar">
-        <QueryBox value={draft} onChange={setDraft} onSubmit={(v) => go(v)} source={source} />
+        <QueryBox value={draft} onChange={setDraft} onSubmit={(v) => go(v)} source={source} onFocus={() => setWantServices(true)} />
       </div>
       <div class="toolbar secondary">
         <TimePicker range={range} onChange={(r) => go(q, r)} />
