@@ -49,7 +49,7 @@ export function registerLiveTailRoute(app: FastifyInstance, engine: Engine): voi
     };
     open.add(end);
     const heartbeat = setInterval(() => { if (!closed) res.write(': heartbeat\n\n'); }, HEARTBEAT_MS);
-    req.raw.on('close', end);
+    // The response closes when the client goes away (or the socket breaks): stop polling for it.
     res.on('close', end);
     event('ready', { next: cursor, poll_ms: liveTailPollMs });
 

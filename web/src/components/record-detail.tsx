@@ -20,10 +20,26 @@ export function text(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
-export function RecordDetail({ row, terms, onClose }: { row: Row; terms: string[]; onClose: () => void }): JSX.Element {
+/** The whole record: the table holds only the columns it shows. Looked up by id within a second of its time. */
+async function fullRecord(row: Row, signal: AbortSignal): Promise<Row> {
+  if (typeof row.id !== 'string') return row;
+  const t = new Date(String(row.timestamp)).getTime();
+  if (Number.isNaN(t)) return row;
+  const r = await query(`id:${quote(row.id)} | limit 1`, { start: iso(t - 1000), end: iso(t + 1000) }, signal);
+  return r.rows[0] ?? row;
+}
+
+export function RecordDetail({ row: shown, terms, onClose }: { row: Row; terms: string[]; onClose: () => void }): JSX.Element {
+  const [row, setRow] = useState<Row>(shown);
+  useEffect(() => {
+    setRow(shown);
+    const ctl = new AbortController();
+    fullRecord(shown, ctl.signal).then(setRow).catch(() => undefined);
+    return () => ctl.abort();
+  }, [shown]);
   const [template, setTemplate] = useState<string | null>(null);
   const closeBtn = useRef<HTMLButtonElement>(null);
-  useEffect(() => { closeBtn.current?.focus(); }, [row]);
+  useEffect(() => { closeBtn.current?.focus(); }, [shown]);
   useEffect(() => {
     setTemplate(null);
     const id = row.template_id;
@@ -33,7 +49,7 @@ export function RecordDetail({ row, terms, onClose }: { row: Row; terms: string[
     query(`template:${id} | patterns buckets 1 | limit 1`, { start: iso(t - 1000), end: iso(t + 1000) }, ctl.signal)
       .then((r) => setTemplate(text(r.rows[0]?.template ?? null) || null)).catch(() => undefined);
     return () => ctl.abort();
-  }, [row]);
+  }, [row.template_id]);
   const metadata = row.metadata && typeof row.metadata === 'object' ? JSON.stringify(row.metadata, null, 2) : text(row.metadata);
   return (
     <aside class="record-detail card" aria-label="record" data-testid="record-detail"
