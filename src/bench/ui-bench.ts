@@ -101,7 +101,7 @@ async function main(): Promise<void> {
   let load: { records: number; generate_s: number; ingest_s: number; seal_s: number; loaded_at: string } | undefined;
   if (existsSync(marker) && process.env.BENCH_REUSE !== '0') {
     load = JSON.parse(readFileSync(marker, 'utf8')) as typeof load;
-    console.error(`reusing ${dataDir} (${RECORDS} records loaded at ${load?.loaded_at}; BENCH_REUSE=0 reloads); the last hour holds what was then recent`);
+    console.error(`reusing ${dataDir} (${RECORDS} records loaded at ${load?.loaded_at}; BENCH_REUSE=0 reloads)`);
   }
   let server: Awaited<ReturnType<typeof startServer>>;
   if (!load) {

@@ -62,7 +62,7 @@ export function Histogram({ data, onZoom, height = 160, band }: { data: Histogra
       select: { show: true, left: 0, top: 0, width: 0, height: 0 },
       scales: { x: { time: true, range: () => [data.startMs / 1000, data.endMs / 1000] }, y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.08] } },
       axes: [
-        { stroke: axis, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } },
+        { stroke: axis, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, space: 80 },
         { stroke: axis, grid: { stroke: grid, width: 1 }, ticks: { show: false }, size: 48, values: (_u, vals) => vals.map((v) => fmtNum(v)) },
       ],
       series,

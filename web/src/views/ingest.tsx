@@ -90,7 +90,7 @@ export function IngestView(): JSX.Element {
                   <th scope="row">{s.name}</th>
                   <td>{s.type}</td>
                   <td class="num">{rates.length ? fmtNum(rates[rates.length - 1]) : '…'}</td>
-                  <td><Sparkline values={rates.length ? rates : [0]} kind="line" label={`${s.name} lines per second`} /></td>
+                  <td><Sparkline values={rates.length ? rates : [0]} label={`${s.name} lines per second`} /></td>
                   <td class="num">{fmtNum(s.accepted)}</td>
                   <td class={`num ${s.rejected ? 'down' : ''}`}>{fmtNum(s.rejected)}</td>
                   <td class="mono small">{Object.entries(s.rejected_by_reason).map(([r, n]) => `${r} ${fmtNum(n)}`).join(', ') || '—'}</td>

@@ -187,7 +187,7 @@ export function SearchView({ route }: { route: Route }): JSX.Element {
             render={(r, i) => (
               <div role="row" class={`row ${i === selected ? 'selected' : ''} ${r.id === focusId ? 'focused' : ''}`} data-testid="result-row" data-id={text(r.id)}
                 aria-selected={i === selected} onClick={() => { setSelected(i); setOpen(r); }}>
-                <span role="gridcell" class="c-time">{fmtTime(r.timestamp)}</span>
+                <span role="gridcell" class="c-time"><TimeCell v={r.timestamp} /></span>
                 <span role="gridcell" class="c-level"><span class={`badge lvl-${String(r.level ?? 'other').toLowerCase()}`}>{text(r.level) || '—'}</span></span>
                 <span role="gridcell" class="c-service">{text(r.service)}</span>
                 <span role="gridcell" class="c-message"><Highlight text={text(r.message)} terms={terms} /></span>
@@ -198,6 +198,13 @@ export function SearchView({ route }: { route: Route }): JSX.Element {
       </div>
     </section>
   );
+}
+
+/** Date and time; the date is hidden on narrow windows. */
+function TimeCell({ v }: { v: unknown }): JSX.Element {
+  const t = fmtTime(v);
+  const cut = t.indexOf(' ');
+  return cut === -1 ? <>{t}</> : <><span class="date">{t.slice(0, cut + 1)}</span>{t.slice(cut + 1)}</>;
 }
 
 function GenericTable({ result }: { result: QueryResult }): JSX.Element {
