@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     const page = await browser.context.newPage();
     const ui = `${fx.server.url}/ui/`;
     const shot = async (name: string, hash: string, ready: string, before?: () => Promise<void>) => {
+      await page.goto('about:blank'); // a fresh load: a hash change alone would show the previous rows first
       await page.goto(`${ui}${hash}`);
       await page.waitForSelector(ready, { timeout: 20_000 });
       if (before) await before();

@@ -273,12 +273,15 @@ describe('dashboard', { skip: missing || false, timeout: 300_000 }, () => {
       const p2 = await ctx.newPage();
       await p2.goto(ui('#/search?q=timeout&range=1h'));
       await p2.waitForSelector('[data-testid=key-prompt]');
+      await p2.fill('[data-testid=key-prompt] input', 'wrong-key');
+      await p2.keyboard.press('Enter');
+      await p2.waitForSelector('[data-testid=key-prompt] >> text=That key was refused');
       await p2.fill('[data-testid=key-prompt] input', 's3cret-key');
       await p2.keyboard.press('Enter');
       await p2.waitForSelector('[data-testid=result-row]');
       assert.equal(await p2.evaluate(() => sessionStorage.getItem('logsift.apiKey')), 's3cret-key');
       assert.doesNotMatch(p2.url(), /s3cret/);
-      assert.ok(seen.includes('Bearer s3cret-key'));
+      assert.ok(seen.includes('Bearer s3cret-key') && seen.includes('Bearer wrong-key'));
       await p2.close();
     } finally {
       await ctx.unroute('**/api/v1/**');

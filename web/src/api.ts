@@ -9,11 +9,14 @@ export class ApiError extends Error {
 type Listener = () => void;
 const authListeners = new Set<Listener>();
 let keyWanted = false;
+let keyRefused = false;
 let waiting: (() => void)[] = [];
 
 export const auth = {
   get key(): string | null { try { return sessionStorage.getItem(KEY_STORAGE); } catch { return null; } },
   get wanted(): boolean { return keyWanted; },
+  /** The key last given was answered with 401. */
+  get refused(): boolean { return keyRefused; },
   subscribe(l: Listener): () => void { authListeners.add(l); return () => authListeners.delete(l); },
   /** Stores the key for this tab's session and retries the requests that were refused. */
   setKey(key: string): void {
@@ -46,6 +49,7 @@ export async function apiFetch(path: string, init: RequestInit = {}): Promise<Re
   for (;;) {
     const res = await fetch(path, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), ...authHeaders() } });
     if (res.status !== 401) return res;
+    keyRefused = Object.keys(authHeaders()).length > 0;
     auth.forget();
     await askForKey();
   }

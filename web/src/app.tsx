@@ -61,6 +61,7 @@ function KeyPrompt(): JSX.Element {
         onSubmit={(e) => { e.preventDefault(); if (key.trim()) auth.setKey(key.trim()); }}>
         <h2 id="key-title">API key required</h2>
         <p class="muted">This logsift server requires an API key. It is kept in this tab's session storage only and sent as an <code>Authorization</code> header, never in a URL.</p>
+        {auth.refused ? <p class="error-box" role="alert">That key was refused. Check it, or ask for one with the scope this view needs.</p> : null}
         <label>API key <input ref={input} type="password" autocomplete="off" value={key} onInput={(e) => setKey(e.currentTarget.value)} /></label>
         <div class="actions"><button class="btn primary" type="submit">Continue</button></div>
       </form>

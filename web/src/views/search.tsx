@@ -96,6 +96,7 @@ export function SearchView({ route }: { route: Route }): JSX.Element {
     Promise.all([main, histo]).then(([r, h]) => {
       if (!firstResultsMarked) performance.mark('logsift:first-answers');
       setResult(r);
+      setOpen(null);
       setHist(h ? { startMs, endMs, bucketMs: bucket.ms, rows: h.rows as HistogramData['rows'] } : null);
       if (focusId) {
         const i = r.rows.findIndex((row) => row.id === focusId);
@@ -181,7 +182,7 @@ export function SearchView({ route }: { route: Route }): JSX.Element {
         ) : null}
         <span class="muted hint">↑↓ or j/k to move · Enter to open · Esc to close</span>
       </div>
-      <div class={`results ${open ? 'with-detail' : ''}`} ref={listRef}>
+      <div class={`results ${open ? 'with-detail' : ''} ${loading ? 'stale' : ''}`} ref={listRef} aria-busy={loading}>
         {result && result.kind !== 'rows' ? <GenericTable result={result} /> : (
           <VirtualList items={rows} rowHeight={ROW_HEIGHT} selected={selected} label="search results" onKey={onListKey}
             render={(r, i) => (
