@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     await shot('search-record', '#/search?q=timeout&range=1h', '[data-testid=result-row]', async () => { await page.click('[data-testid=result-row]'); await page.waitForSelector('[data-testid=record-detail]'); });
     await shot('services', '#/services?range=1h', '[data-testid=services]');
     await shot('patterns', '#/patterns?range=1h', '[data-testid=patterns]');
-    await shot('anomalies', '#/anomalies?range=24h', '[data-testid=anomalies]');
+    await shot('anomalies', '#/anomalies?range=1h', '[data-testid=anomalies]');
     await shot('anomaly', '#/anomalies?range=24h&type=error_rate_spike', '[data-testid=anomalies]', async () => { await page.click('[data-testid=anomalies] tbody tr td a'); await page.waitForSelector('[data-testid=anomaly-compare], [data-testid=anomaly-samples]'); });
     await shot('alerts', '#/alerts', '[data-testid=alerts]');
     await shot('dead-letters', '#/dead-letters', '[data-testid=dlq-entries]', async () => { await page.click('.raw-preview'); });
