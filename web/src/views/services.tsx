@@ -55,9 +55,10 @@ const worst = (r: ServiceRow) => Math.max(0, ...r.anomalies.map((a) => SEV_RANK[
 
 function health(r: ServiceRow): { label: string; cls: string } {
   if (r.anomalies.some((a) => a.anomaly_type === 'service_silence')) return { label: 'silent', cls: 'sev-high' };
+  // Low-severity anomalies (a new template, say) are listed but do not change the health.
   const w = worst(r);
-  if (w >= 3) return { label: 'critical', cls: 'sev-critical' };
-  if (w >= 1) return { label: 'degraded', cls: 'sev-medium' };
+  if (w >= 4) return { label: 'critical', cls: 'sev-critical' };
+  if (w >= 2) return { label: 'degraded', cls: w >= 3 ? 'sev-high' : 'sev-medium' };
   return { label: 'healthy', cls: 'ok' };
 }
 
