@@ -84,5 +84,7 @@ export function fmtNum(n: unknown): string {
   if (Math.abs(v) >= 1e9) return `${(v / 1e9).toFixed(1)}G`;
   if (Math.abs(v) >= 1e6) return `${(v / 1e6).toFixed(1)}M`;
   if (Math.abs(v) >= 1e4) return `${(v / 1e3).toFixed(1)}k`;
+  // Shares and rates below 1 keep two significant digits: a baseline error share of 0.0004 is not 0.
+  if (v !== 0 && Math.abs(v) < 1) return String(Number(v.toPrecision(2)));
   return v.toLocaleString('en-US', { maximumFractionDigits: 2 });
 }
