@@ -48,6 +48,7 @@ export interface Config {
     maxExampleChars: number; cacheEntries: number; snapshotIntervalMs: number;
     maskRules: { name: string; pattern: string; replacement?: string }[];
   };
+  ui: { maxLiveTails: number; liveTailPollMs: number };
 }
 
 const int = (minimum: number, def: number) => ({ type: 'integer', minimum, default: def });
@@ -205,6 +206,8 @@ export const configSchema = {
       } },
     },
   }),
+  // The dashboard (web/, served under /ui/): its live tail streams poll the store; each costs a query per poll.
+  ui: obj({ maxLiveTails: int(1, 16), liveTailPollMs: int(100, 1000) }),
   },
 };
 

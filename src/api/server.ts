@@ -9,6 +9,7 @@ import { registerOpsRoutes } from './routes-ops.js';
 import { registerPatternRoutes } from './routes-patterns.js';
 import { registerAnomalyRoutes } from './routes-anomalies.js';
 import { registerAlertRoutes } from './routes-alerts.js';
+import { registerUiRoutes } from './routes-ui.js';
 import { ensureTemplatesTable } from '../store/templates.js';
 import { readFileSync } from 'node:fs';
 import { installAuth, KeyRing } from './auth.js';
@@ -67,6 +68,7 @@ export async function buildServer(engine: Engine): Promise<FastifyInstance> {
   registerPatternRoutes(app, engine);
   registerAnomalyRoutes(app, engine);
   registerAlertRoutes(app, engine);
+  registerUiRoutes(app, engine);
   // Sources spoken over HTTP (OTLP, Elasticsearch bulk, Loki push ...) add their routes, each in its own scope.
   for (const src of engine.sources) {
     const routes = src.routes?.bind(src);
