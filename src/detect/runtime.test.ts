@@ -189,3 +189,11 @@ test('latency shift: the p95 of timed records well above its recent windows is r
   assert.equal(got.length, 1);
   assert.match(got[0]?.description ?? '', /api got slower: p95 \d+ ms .* its usual \d+ ms/);
 });
+
+test('a non-finite score is clamped, so a finding against a zero baseline is still reported and valid', async () => {
+  const { finiteScore } = await import('./runtime.js');
+  assert.equal(finiteScore(Number.POSITIVE_INFINITY), 1e6);
+  assert.equal(finiteScore(Number.NEGATIVE_INFINITY), -1e6);
+  assert.equal(finiteScore(Number.NaN), 0);
+  assert.equal(finiteScore(3.5), 3.5);
+});

@@ -315,7 +315,10 @@ export class DetectionRuntime {
 
   /** Turns findings into anomalies: a finding right after an open anomaly of the same kind extends it. */
   private emit(findings: Finding[], startMs: number, endMs: number, changed: Map<string, Anomaly>, detectedMs = endMs): void {
-    for (const f of findings) {
+    for (const raw of findings) {
+      // A statistic can come out infinite (a rate against a baseline of zero) or NaN: the score and confidence are
+      // clamped to finite numbers so that such a finding is still reported, and never fails the schema.
+      const f = { ...raw, score: finiteScore(raw.score), confidence: Number.isFinite(raw.confidence) ? Math.min(1, Math.max(0, raw.confidence)) : 0.5 };
       const key = `${f.type}\u0001${f.service}\u0001${f.key}`;
       const open = this.openAnomalies.get(key);
       if (open && open.lastEndMs >= startMs - this.opts.windowMs) {
@@ -330,7 +333,7 @@ export class DetectionRuntime {
           description: higher ? f.description : a.description, evidence: higher ? f.evidence : a.evidence,
         };
         open.lastEndMs = endMs;
-        this.check(open.anomaly);
+        if (!this.check(open.anomaly)) { open.anomaly = a; continue; }
         changed.set(key, open.anomaly);
         continue;
       }
@@ -340,7 +343,7 @@ export class DetectionRuntime {
         anomaly_type: f.type, severity: f.severity, service: f.service, description: f.description,
         score: Math.max(0, f.score), confidence: f.confidence, evidence: f.evidence, status: 'open',
       };
-      this.check(anomaly);
+      if (!this.check(anomaly)) continue;
       this.openAnomalies.set(key, { anomaly, lastEndMs: endMs });
       this.stats.anomaliesOpened++;
       changed.set(key, anomaly);
@@ -357,9 +360,15 @@ export class DetectionRuntime {
     }
   }
 
-  private check(a: Anomaly): void {
+  /** Counted, not thrown: a detector's bug must not stop detection (or the server, from the timer that closes windows). */
+  invalid = 0;
+
+  private check(a: Anomaly): boolean {
     const problems = this.validator.check(a);
-    if (problems) throw new Error(`BUG: a detector produced an anomaly that does not match schemas/anomaly_schema.yaml: ${problems.join('; ')}`);
+    if (!problems) return true;
+    this.invalid++;
+    if (this.invalid <= 10) console.error(`logsift: BUG: a detector produced an anomaly that does not match schemas/anomaly_schema.yaml (dropped): ${problems.join('; ')}`);
+    return false;
   }
 
   private dropOldestService(): void {
@@ -424,3 +433,9 @@ export class DetectionRuntime {
 }
 
 const rank = (s: Anomaly['severity']): number => ['low', 'medium', 'high', 'critical'].indexOf(s);
+
+/** A finding's score as a finite number: NaN is 0, infinity the largest score any detector reports in practice. */
+export function finiteScore(x: number): number {
+  if (Number.isNaN(x)) return 0;
+  return Math.max(-1e6, Math.min(1e6, x));
+}

@@ -5,7 +5,10 @@ import { COLUMNS, fieldType, resolveField, type ColumnName, type Field } from '.
 import type { Plan } from './plan.js';
 import { column, ident, jsonSql, orderSql, timeText, type Params, type Source } from './sql.js';
 
-const DEFAULT_ORDER = [`${column('timestamp')} DESC`, `${column('lsn')} DESC`];
+// The relation is aliased and times are ordered by its column, not by the select's RFC 3339 text of the same name
+// (DuckDB resolves ORDER BY names to output columns first; as text, "...:57Z" sorts after "...:57.9Z").
+const REL = '_r';
+const DEFAULT_ORDER = [`${REL}.${column('timestamp')} DESC`, `${REL}.${column('lsn')} DESC`];
 
 export function compileRows(plan: Plan, source: Source, limit: number): { sql: string; columns: string[] } {
   const { params } = source;
@@ -16,8 +19,12 @@ export function compileRows(plan: Plan, source: Source, limit: number): { sql: s
     seen.add(ref.name);
     return `${outputSql(resolveName(ref), params)} AS ${ident(ref.name)}`;
   });
-  const order = plan.sort?.keys.flatMap((key) => orderSql(resolveName(key), key.desc, params)) ?? DEFAULT_ORDER;
-  const sql = `SELECT ${select.join(', ')} FROM ${source.relation} WHERE ${source.where} ORDER BY ${order.join(', ')} LIMIT ${params.add(limit)}`;
+  const order = plan.sort?.keys.flatMap((key) => {
+    const f = resolveName(key);
+    if (f.kind === 'column' && fieldType(f) === 'time') return [`${REL}.${column(f.column)} ${key.desc ? 'DESC' : 'ASC'} NULLS LAST`];
+    return orderSql(f, key.desc, params);
+  }) ?? DEFAULT_ORDER;
+  const sql = `SELECT ${select.join(', ')} FROM ${source.relation} AS ${REL} WHERE ${source.where} ORDER BY ${order.join(', ')} LIMIT ${params.add(limit)}`;
   return { sql, columns: names.map((ref) => ref.name) };
 }
 

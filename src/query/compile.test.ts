@@ -12,7 +12,7 @@ test('a plain search selects every column, newest first, with the default limit'
   assert.equal(c.kind, 'rows');
   assert.deepEqual(c.columns, ['id', 'timestamp', 'level', 'service', 'message', 'user_id', 'ip_address', 'host', 'trace_id', 'span_id', 'metadata', 'received_at', 'source', 'template_id', 'lsn']);
   assert.match(c.sql, /^SELECT "id" AS "id", replace\(CAST\("timestamp" AS VARCHAR\), ' ', 'T'\) \|\| 'Z' AS "timestamp", /);
-  assert.match(c.sql, / FROM logs WHERE \("service" = \$1 AND contains\(lower\("message"\), \$2\)\) ORDER BY "timestamp" DESC, "lsn" DESC LIMIT \$3$/);
+  assert.match(c.sql, / FROM logs AS _r WHERE \("service" = \$1 AND contains\(lower\("message"\), \$2\)\) ORDER BY _r."timestamp" DESC, _r."lsn" DESC LIMIT \$3$/);
   assert.deepEqual(c.params, ['api', 'timeout', 100]);
   assert.equal(c.limit, 100);
 });
