@@ -2,8 +2,8 @@
 // behind), take the body as raw bytes, and undo its Content-Encoding within server.maxDecompressedBytes.
 import { brotliDecompress, gunzip, inflate } from 'node:zlib';
 import { promisify } from 'node:util';
-import type { FastifyInstance, FastifyRequest, onRequestHookHandler, onRequestAbortHookHandler, onResponseHookHandler } from 'fastify';
-import { HttpError } from '../errors.js';
+import type { FastifyError, FastifyInstance, FastifyRequest, onRequestHookHandler, onRequestAbortHookHandler, onResponseHookHandler } from 'fastify';
+import { HttpError, LogsiftError } from '../errors.js';
 import type { SourceContext } from './source.js';
 
 const gunzipAsync = promisify(gunzip);
@@ -67,4 +67,22 @@ export async function decodeContentEncoding(req: FastifyRequest, body: Buffer, m
     throw new HttpError(400, 'http_bad_request', `cannot decompress the ${enc} body: ${(err as Error).message}`);
   }
   throw new HttpError(415, 'http_unsupported_media_type', `content-encoding "${enc}" is not supported; use gzip, deflate, br or none`);
+}
+
+/**
+ * The status, message and Retry-After of an error in an HTTP source's route, for the source to write in its protocol's
+ * error format: HttpErrors as raised, a failed write path 503 (not acknowledged: the client keeps the data and
+ * retries), fastify's body limit 413, other client errors as they are, anything else 500 (logged).
+ */
+export function classifyError(err: FastifyError | Error, req: FastifyRequest, ctx: SourceContext, what: string): { status: number; message: string; retryAfter?: number } {
+  if (err instanceof HttpError) return { status: err.statusCode, message: err.message, ...(err.retryAfterSeconds !== undefined ? { retryAfter: err.retryAfterSeconds } : {}) };
+  if (err instanceof LogsiftError && (err.code === 'wal_failed' || err.code === 'storage_failed')) {
+    req.log.error({ err }, 'write path failed');
+    return { status: 503, message: err.message, retryAfter: Math.max(ctx.retryAfterSeconds, 5) };
+  }
+  const fe = err as FastifyError;
+  if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, message: `${fe.message} (server.maxBodyBytes); send smaller batches` };
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) return { status: fe.statusCode, message: fe.message };
+  req.log.error({ err }, `${what} failed`);
+  return { status: 500, message: 'internal error; see the server log' };
 }

@@ -1,8 +1,8 @@
 // The Loki push source: POST /loki/api/v1/push with JSON (gzip or not) or snappy-compressed protobuf bodies, answered
 // as Loki does (204; 400 with a text message; 429 with Retry-After).
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HttpError, LogsiftError } from '../../errors.js';
-import { bodyReservation, decodeContentEncoding, mediaType, rawBodies } from '../http-body.js';
+import { HttpError } from '../../errors.js';
+import { bodyReservation, classifyError, decodeContentEncoding, mediaType, rawBodies } from '../http-body.js';
 import { registerSourceType } from '../registry.js';
 import type { Source, SourceContext } from '../source.js';
 import { LOKI_JSON, LOKI_PROTOBUF, snappyLength } from './decode.js';
@@ -77,24 +77,7 @@ export class LokiSource implements Source {
 
 /** Errors as Loki writes them: a text body; 429 and 503 say when to retry. */
 function fail(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply, ctx: SourceContext): FastifyReply {
-  let status = 500;
-  let message = 'internal error; see the server log';
-  let retryAfter: number | undefined;
-  if (err instanceof HttpError) {
-    status = err.statusCode;
-    message = err.message;
-    retryAfter = err.retryAfterSeconds;
-  } else if (err instanceof LogsiftError && (err.code === 'wal_failed' || err.code === 'storage_failed')) {
-    req.log.error({ err }, 'write path failed');
-    status = 503;
-    message = err.message;
-    retryAfter = Math.max(ctx.retryAfterSeconds, 5);
-  } else {
-    const fe = err as FastifyError;
-    if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') { status = 413; message = `${fe.message} (server.maxBodyBytes); send smaller batches`; }
-    else if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) { status = fe.statusCode; message = fe.message; }
-    else req.log.error({ err }, 'Loki push failed');
-  }
+  const { status, message, retryAfter } = classifyError(err, req, ctx, 'Loki push');
   if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter));
   return reply.code(status).type('text/plain; charset=utf-8').send(`${message}\n`);
 }

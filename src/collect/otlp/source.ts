@@ -1,8 +1,8 @@
 // The OTLP/HTTP logs source: POST /v1/logs with protobuf or JSON ExportLogsServiceRequest bodies (gzip or not), answered
 // per the OTLP specification (200 with partialSuccess, 400 with google.rpc.Status, 429/503 with Retry-After).
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HttpError, LogsiftError } from '../../errors.js';
-import { bodyReservation, decodeContentEncoding, mediaType, rawBodies } from '../http-body.js';
+import { HttpError } from '../../errors.js';
+import { bodyReservation, classifyError, decodeContentEncoding, mediaType, rawBodies } from '../http-body.js';
 import { protoType } from '../proto-files.js';
 import { registerSourceType } from '../registry.js';
 import type { Source, SourceContext, SourceIngestResult } from '../source.js';
@@ -75,25 +75,7 @@ export class OtlpSource implements Source {
 
   /** Every error as a google.rpc.Status in the request's encoding; 429 and 503 say when to retry. */
   private fail(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply, ctx: SourceContext): FastifyReply {
-    let status = 500;
-    let message = 'internal error; see the server log';
-    let retryAfter: number | undefined;
-    if (err instanceof HttpError) {
-      status = err.statusCode;
-      message = err.message;
-      retryAfter = err.retryAfterSeconds;
-    } else if (err instanceof LogsiftError && (err.code === 'wal_failed' || err.code === 'storage_failed')) {
-      // Not acknowledged: the client keeps the data and retries (OTLP clients retry 503).
-      req.log.error({ err }, 'write path failed');
-      status = 503;
-      message = err.message;
-      retryAfter = Math.max(ctx.retryAfterSeconds, 5);
-    } else {
-      const fe = err as FastifyError;
-      if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') { status = 413; message = `${fe.message} (server.maxBodyBytes); send smaller batches`; }
-      else if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) { status = fe.statusCode; message = fe.message; }
-      else req.log.error({ err }, 'OTLP request failed');
-    }
+    const { status, message, retryAfter } = classifyError(err, req, ctx, 'OTLP request');
     if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter));
     const statusBody = { code: grpcCode(status), message };
     if (PROTOBUF_TYPES.has(mediaType(req))) {
