@@ -58,8 +58,14 @@ export function registerUiRoutes(app: FastifyInstance, engine: Engine, root = fi
     return reply.send(f.body);
   };
 
-  app.get('/ui', async (_req, reply) => reply.redirect('/ui/', 301));
-  app.get<{ Params: { '*': string } }>('/ui/*', async (req, reply) => {
+  // The app's files are public (a browser cannot send a key with a page load); every API call it makes needs a key.
+  const open = { config: { scope: 'public' } };
+  app.get('/ui', open, async (_req, reply) => reply.redirect('/ui/', 301));
+  // The Elasticsearch source answers `GET /` (and sends browsers here); without it, `/` is the dashboard's.
+  if (!(engine.sources ?? []).some((s) => s.type === 'elasticsearch' && (s.status?.() as { mountAtRoot?: boolean } | undefined)?.mountAtRoot !== false)) {
+    app.get('/', open, async (_req, reply) => reply.redirect('/ui/', 302));
+  }
+  app.get<{ Params: { '*': string } }>('/ui/*', open, async (req, reply) => {
     const path = req.params['*'];
     const index = files.get('index.html');
     if (!index) {

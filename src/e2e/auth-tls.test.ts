@@ -58,6 +58,10 @@ test('over HTTPS, a request without a valid key stores nothing; each key does wh
   assert.match(server.url, /^https:\/\//);
   const line = JSON.stringify({ level: 'info', service: 'auth-e2e', message: 'stored with a key' });
   assert.equal((await call('GET', `${server.url}/healthz`)).status, 200);
+  // The dashboard's files load without a key (it asks for one when its API calls get 401).
+  const ui = await call('GET', `${server.url}/ui/`);
+  assert.ok(ui.status === 200 || ui.status === 503, `the dashboard's page is public (got ${ui.status})`);
+  assert.equal((await call('GET', `${server.url}/api/v1/tail/stream?q=*`)).status, 401);
   assert.equal((await call('POST', `${server.url}/api/v1/logs`, { body: line, type: 'application/x-ndjson' })).status, 401);
   assert.equal((await call('POST', `${server.url}/api/v1/logs`, { key: 'not-a-key-0123456789abcdef', body: line, type: 'application/x-ndjson' })).status, 401);
   assert.equal((await call('POST', `${server.url}/api/v1/logs`, { key: KEYS.query, body: line, type: 'application/x-ndjson' })).status, 403);
@@ -74,7 +78,7 @@ test('over HTTPS, a request without a valid key stores nothing; each key does wh
   assert.equal(JSON.parse(rows.body).rows.length, 1, 'the refused requests stored nothing');
   assert.equal((await call('GET', `${server.url}/metrics`, { key: KEYS.ingest })).status, 403);
   const metrics = await call('GET', `${server.url}/metrics`, { key: KEYS.query });
-  assert.match(metrics.body, /logsift_auth_failures_total\{reason="missing"\} 2/);
+  assert.match(metrics.body, /logsift_auth_failures_total\{reason="missing"\} 3/);
 });
 
 test('the CLI sends LOGSIFT_API_KEY and trusts the CA in NODE_EXTRA_CA_CERTS', { skip }, async () => {
