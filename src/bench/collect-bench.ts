@@ -1,23 +1,28 @@
 // `npm run bench:collect`: every protocol source next to the core NDJSON path, on one server, on the same generated
 // lines, in alternating rounds; prints medians (lines per second, acknowledged = durable) and each ratio to NDJSON.
-import { benchNdjson, demoLines, startBenchServer } from './collect-otlp.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { benchNdjson, demoLines, median, startBenchServer, type ProtocolBench as Bench } from './collect-common.js';
 import { benchOtlp } from './collect-otlp.js';
+import { benchFile, fileBenchSource } from './collect-file.js';
 import { benchLoki } from './collect-loki.js';
 import { benchElasticsearch } from './collect-elasticsearch.js';
-import { benchSyslog } from './collect-syslog.js';
+import { benchSyslog, syslogBenchSource } from './collect-syslog.js';
 
-type Bench = (url: string, lines: string[]) => Promise<{ lines: number; seconds: number }>;
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 async function main(): Promise<void> {
   const n = Number(process.env.BENCH_LINES ?? 200_000);
   const runs = Number(process.env.BENCH_RUNS ?? 3);
   const lines = demoLines(n);
+  const dir = mkdtempSync(join(tmpdir(), 'logsift-bench-collect-'));
+  const followed = join(dir, 'app.log');
+  writeFileSync(followed, '');
   const benches: [string, Bench][] = [
     ['ndjson', benchNdjson], ['syslog_tcp', benchSyslog], ['otlp_protobuf', benchOtlp], ['elasticsearch_bulk', benchElasticsearch], ['loki_protobuf', benchLoki],
+    ['file_tail', (url, lines) => benchFile(url, lines, followed)],
   ];
-  const server = await startBenchServer({ sources: [{ type: 'syslog', name: 'syslog-bench', protocol: 'tcp', port: 0 }] });
+  const server = await startBenchServer({ sources: [syslogBenchSource, fileBenchSource(followed)] });
   const rates = new Map<string, number[]>(benches.map(([k]) => [k, []]));
   try {
     for (let r = 0; r < runs; r++) {
@@ -31,6 +36,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await server.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
   const nd = median(rates.get('ndjson') ?? []);
   const out: Record<string, unknown> = { lines: n, runs, fsync: true };

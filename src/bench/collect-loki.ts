@@ -4,7 +4,7 @@
 import { pathToFileURL } from 'node:url';
 import snappy from 'snappy';
 import { protoType } from '../collect/proto-files.js';
-import { compareWithNdjson, sendAll } from './collect-otlp.js';
+import { compareWithNdjson, sendAll } from './collect-common.js';
 
 const BATCH_BYTES = 1 << 20; // Promtail's and Alloy's default batch size
 

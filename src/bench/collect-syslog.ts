@@ -3,8 +3,7 @@
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createGenerator } from '../demo/index.js';
-import { startServer, tempDir } from '../e2e/harness.js';
+import { compareWithNdjson } from './collect-common.js';
 
 const CONNECTIONS = 4;
 const CHUNK_BYTES = 256 * 1024;
@@ -92,24 +91,11 @@ async function benchNdjson(url: string, lines: string[]): Promise<{ lines: numbe
   return { lines: lines.length, seconds: (performance.now() - t0) / 1000 };
 }
 
+/** The server config a syslog bench needs: a TCP syslog source on a free port (benchSyslog finds it). */
+export const syslogBenchSource = { type: 'syslog', name: 'syslog-bench', protocol: 'tcp', port: 0 };
+
 async function main(): Promise<void> {
-  const n = Number(process.env.BENCH_LINES ?? 200_000);
-  const gen = createGenerator({ seed: 7, start: new Date(Date.now() - 3_600_000), linesPerSecond: Math.ceil(n / 3000), format: 'json' });
-  const lines = Array.from({ length: n }, () => gen.next());
-  const server = await startServer(join(tempDir('bench-syslog'), 'data'), { sources: [{ type: 'syslog', protocol: 'tcp', port: 0 }] });
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-  try {
-    const syslog: number[] = [], ndjson: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const a = await benchNdjson(server.url, lines);
-      ndjson.push(a.lines / a.seconds);
-      const b = await benchSyslog(server.url, lines);
-      syslog.push(b.lines / b.seconds);
-    }
-    console.log(JSON.stringify({ syslog_lines_per_second: Math.round(median(syslog)), ndjson_lines_per_second: Math.round(median(ndjson)), lines: n, connections: CONNECTIONS }));
-  } finally {
-    await server.stop();
-  }
+  await compareWithNdjson('syslog', benchSyslog, { sources: [syslogBenchSource] });
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
