@@ -69,7 +69,7 @@ export interface RuntimeSnapshot {
   detectors: Record<string, unknown>;
 }
 
-export interface RuntimeStats { late: number; windowsClosed: number; servicesDropped: number; anomaliesOpened: number; sessionsEnded?: number; sessionsDropped?: number; sessionsUnfinished?: number }
+export interface RuntimeStats { late: number; windowsClosed: number; servicesDropped: number; anomaliesOpened: number; sessionsEnded?: number; sessionsDropped?: number; sessionsUnfinished?: number; anomaliesInvalid?: number }
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -92,7 +92,7 @@ export class DetectionRuntime {
   private maxTs = -Infinity;
   /** Windows ending at or before this are closed. */
   private closedUntil = -Infinity;
-  readonly stats: Required<RuntimeStats> = { late: 0, windowsClosed: 0, servicesDropped: 0, anomaliesOpened: 0, sessionsEnded: 0, sessionsDropped: 0, sessionsUnfinished: 0 };
+  readonly stats: Required<RuntimeStats> = { late: 0, windowsClosed: 0, servicesDropped: 0, anomaliesOpened: 0, sessionsEnded: 0, sessionsDropped: 0, sessionsUnfinished: 0, anomaliesInvalid: 0 };
   readonly opts: RuntimeOptions;
 
   constructor(
@@ -360,14 +360,13 @@ export class DetectionRuntime {
     }
   }
 
-  /** Counted, not thrown: a detector's bug must not stop detection (or the server, from the timer that closes windows). */
-  invalid = 0;
-
   private check(a: Anomaly): boolean {
     const problems = this.validator.check(a);
     if (!problems) return true;
-    this.invalid++;
-    if (this.invalid <= 10) console.error(`logsift: BUG: a detector produced an anomaly that does not match schemas/anomaly_schema.yaml (dropped): ${problems.join('; ')}`);
+    // Counted (stats.anomaliesInvalid, in GET /api/v1/anomalies under `detection`), not thrown: a detector's bug must not stop detection, nor
+    // the server, from the timer that closes windows. The first few are printed for the bug report.
+    this.stats.anomaliesInvalid++;
+    if (this.stats.anomaliesInvalid <= 10) console.error(`logsift: BUG: a detector produced an anomaly that does not match schemas/anomaly_schema.yaml (dropped): ${problems.join('; ')}`);
     return false;
   }
 
